@@ -1,0 +1,47 @@
+from quotegraph.text.sentences import boundaries, crossings
+from quotegraph.text.words import SHAPE_ID, tokenize
+
+
+def test_words_split_clitics_and_punctuation_with_offsets():
+    text = "He’s sure they don't “know,” O’Malley’s aide said—twice."
+    words = tokenize(text)
+    assert words.strings() == [
+        "He", "’s", "sure", "they", "do", "n't", "“", "know", ",", "”",
+        "O’Malley", "’s", "aide", "said", "—", "twice", ".",
+    ]
+    for start, end, word in zip(words.starts, words.ends, words.strings()):
+        assert text[start:end] == word
+
+
+def test_shapes_and_quote_context():
+    words = tokenize('Smith said "We WIN 3 times" today.\n“Again,” he said.')
+    strings = words.strings()
+    inside = dict(zip(strings, (words.context & 1).tolist()))
+    assert inside["We"] == 1 and inside["times"] == 1 and inside["today"] == 0
+    assert inside["Again"] == 1 and inside["he"] == 0
+    shape = dict(zip(strings, words.shape.tolist()))
+    assert shape["Smith"] == SHAPE_ID["title"]
+    assert shape["WIN"] == SHAPE_ID["upper"]
+    assert shape["3"] == SHAPE_ID["digit"]
+    assert shape["“"] == SHAPE_ID["open_quote"]
+    paragraph_start = [w for w, c in zip(strings, words.context.tolist()) if c & 2]
+    assert paragraph_start == ["Smith", "“"]
+
+
+def test_unclosed_quote_ends_with_its_paragraph():
+    words = tokenize("“It runs on\n\nNext paragraph here.")
+    inside = dict(zip(words.strings(), (words.context & 1).tolist()))
+    assert inside["runs"] == 1 and inside["Next"] == 0
+
+
+def test_empty_and_whitespace_text():
+    assert len(tokenize("")) == 0
+    assert len(tokenize(" \n\t ")) == 0
+
+
+def test_sentence_boundaries_skip_titles_and_initials():
+    text = "Mr. Smith spoke. Then U.S. officials left.\nNew paragraph."
+    ends = boundaries(text)
+    assert [text[:e].rstrip()[-8:] for e in ends] == ["h spoke.", "ls left.", "ls left."]
+    assert crossings(ends, 0, text.index("Then")) == 1
+    assert crossings(ends, 0, 5) == 0
