@@ -29,6 +29,12 @@ def load_settings(path: str | Path | None = None, overrides: dict[str, Any] | li
         for section, values in user.items():
             for key, value in (values or {}).items():
                 _set(settings, f"{section}.{key}", value)
+    return override(settings, overrides)
+
+
+def override(settings: Settings, overrides: dict[str, Any] | list[str] | None) -> Settings:
+    """Return a copy of ``settings`` with ``section.key`` values (or ``section.key=value`` strings) set."""
+    settings = copy.deepcopy(settings)
     if isinstance(overrides, list):
         overrides = dict(_parse_override(item) for item in overrides)
     for dotted, value in (overrides or {}).items():

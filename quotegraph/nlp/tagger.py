@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,7 +177,9 @@ class Tagger:
         if missing:
             raise ModelNotFound(f"[Q204] {path} lacks weights {missing[:3]} - the file is not a quotegraph tagger")
         if quantize:
-            net = torch.ao.quantization.quantize_dynamic(net, {nn.Linear}, dtype=torch.qint8)
+            with warnings.catch_warnings():  # torch announces a future API change; the call works as documented
+                warnings.simplefilter("ignore")
+                net = torch.ao.quantization.quantize_dynamic(net, {nn.Linear}, dtype=torch.qint8)
         return cls(net, tokenizer, meta, batch_size=batch_size)
 
     def predict(self, articles_words: list[Words]) -> list[np.ndarray]:

@@ -1,0 +1,224 @@
+"""Read articles from text files, folders, JSONL files and stdin, for the CLI.
+
+What each input gives:
+
+- ``NAME.txt`` (or any file not named ``.jsonl``): one article with id ``NAME``.
+- ``NAME.jsonl`` or ``NAME.jsonl.gz``: one article per line, an object with
+  ``"text"`` and optionally ``"id"``, ``"date"``, ``"title"``, ``"url"``; a line
+  without an id gets ``NAME-LINE``. Blank lines are skipped.
+- a folder: its ``*.txt``, ``*.jsonl`` and ``*.jsonl.gz`` files in name order
+  (not its subfolders); a folder with none of them but a ``text/`` subfolder,
+  such as a PolNeAR split, gives the ``*.txt`` files of ``text/``.
+- ``-``: stdin, read as JSONL when every non-empty line is a JSON object, and
+  as one plain-text article with id ``stdin`` otherwise.
+
+Bytes are decoded as UTF-8; invalid bytes become U+FFFD with a logged warning,
+and a leading byte-order mark is dropped. Line ends are kept as they are, so
+offsets count the characters of the decoded file. An input that cannot be an
+article (binary data, no text, a bad JSONL line) gives an ``InputFailure`` in
+the stream instead, and the stream goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quotegraph.errors import BadInput
+from quotegraph.model import Article
+from quotegraph.pipeline import as_article, parse_date
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+BYTE_ORDER_MARK = "\ufeff"
+SNIFF_BYTES = 8192
+# A sample with more than this share of control characters or invalid bytes is binary.
+MAX_NON_TEXT_SHARE = 0.3
+TEXT_CONTROLS = set("\t\n\r\f\v")
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """An input that could not be read as an article: where it is (``file`` or ``file:LINE``) and why."""
+
+    source: str
+    reason: str
+
+
+def read_inputs(
+    paths: list[str], date: str | None = None, max_chars: int | None = None
+) -> Iterator[Article | InputFailure]:
+    """Check the paths and the date, then stream one Article or InputFailure per input article.
+
+    Args:
+        paths: files, folders, or ``-`` for stdin.
+        date: YYYY-MM-DD given to articles that have no date of their own.
+        max_chars: longer articles give an InputFailure.
+
+    Raises:
+        BadInput: a path does not exist, or ``date`` is not YYYY-MM-DD.
+    """
+    reader = InputReader(parse_date(date), max_chars)
+    for path in paths:
+        if path != STDIN and not Path(path).exists():
+            raise BadInput(
+                f"[Q410] input {path} does not exist - give .txt or .jsonl files, folders of them, or - for stdin"
+            )
+    return (item for path in paths for item in reader.read_path(path))
+
+
+@dataclass(frozen=True)
+class InputReader:
+    """Turn files, folders and stdin into articles, with a default date and a length limit."""
+
+    default_date: dt.date | None = None
+    max_chars: int | None = None
+
+    def read_path(self, path: str) -> Iterator[Article | InputFailure]:
+        """Yield the articles of a file, a folder or stdin (``-``)."""
+        if path == STDIN:
+            yield from self.read_stdin()
+        elif Path(path).is_dir():
+            try:
+                files = input_files(Path(path))
+            except OSError as error:
+                yield InputFailure(path, f"[Q412] cannot read it: {error}")
+                return
+            if not files:
+                yield InputFailure(path, "[Q411] the folder holds no .txt or .jsonl files")
+            for file in files:
+                yield from self.read_file(file)
+        else:
+            yield from self.read_file(Path(path))
+
+    def read_file(self, path: Path) -> Iterator[Article | InputFailure]:
+        """Yield the articles of a JSONL file, or the one article of a text file."""
+        try:
+            if is_jsonl(path):
+                opener = gzip.open if path.name.endswith(".gz") else open
+                with opener(path, "rb") as handle:
+                    stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
+                    yield from self.jsonl_articles(handle, stem, str(path))
+            else:
+                yield self.text_article(path.read_bytes(), path.stem, str(path))
+        except OSError as error:  # unreadable files and broken gzip streams
+            yield InputFailure(str(path), f"[Q412] cannot read it: {error}")
+
+    def read_stdin(self) -> Iterator[Article | InputFailure]:
+        """Read stdin as JSONL if every non-empty line is a JSON object, else as one plain-text article ``stdin``."""
+        data = sys.stdin.buffer.read().removeprefix(BYTE_ORDER_MARK.encode())
+        lines = data.split(b"\n")
+        if any(line.strip() for line in lines) and all(is_json_object(line) for line in lines if line.strip()):
+            yield from self.jsonl_articles(lines, "stdin", "stdin")
+        else:
+            yield self.text_article(data, "stdin", "stdin")
+
+    def text_article(self, data: bytes, article_id: str, source: str) -> Article | InputFailure:
+        """Make an article of the bytes of a plain text, or an InputFailure for binary data."""
+        if looks_binary(data[:SNIFF_BYTES]):
+            return InputFailure(source, "[Q413] binary data, not text - give UTF-8 text files")
+        return self.article({"text": decode(data, source)}, article_id, source)
+
+    def jsonl_articles(self, lines: Iterable[bytes], stem: str, source: str) -> Iterator[Article | InputFailure]:
+        """Yield an article or an InputFailure per non-blank JSONL line; one InputFailure if there is no line.
+
+        A line without an id gets ``STEM-LINE``.
+        """
+        replaced = 0
+        found = False
+        for number, raw in enumerate(lines, 1):
+            line, invalid = decode_counting(raw)
+            line = line.removeprefix(BYTE_ORDER_MARK) if number == 1 else line
+            replaced += invalid
+            if not line.strip():
+                continue
+            found = True
+            try:
+                item: Any = json.loads(line)
+            except json.JSONDecodeError as error:
+                reason = f"[Q415] not JSON ({error.msg} at column {error.colno}) - fix or remove the line"
+                yield InputFailure(f"{source}:{number}", reason)
+                continue
+            if not isinstance(item, dict):
+                reason = f'[Q416] a JSON {type(item).__name__}, not an object with "text"'
+                yield InputFailure(f"{source}:{number}", reason)
+                continue
+            yield self.article(item, f"{stem}-{number}", f"{source}:{number}")
+        if replaced:
+            log.warning("%s: %d invalid UTF-8 byte(s) replaced with U+FFFD", source, replaced)
+        if not found:
+            yield InputFailure(source, "[Q414] no articles - the file is empty or only whitespace")
+
+    def article(self, item: dict[str, Any], default_id: str, source: str) -> Article | InputFailure:
+        """Make an article of ``{"text", "id"?, "date"?, …}``, or an InputFailure saying what is wrong with it."""
+        try:
+            article = as_article(item, default_id, self.max_chars)
+        except BadInput as error:
+            return InputFailure(source, str(error))
+        if not article.text.strip():
+            return InputFailure(source, "[Q414] no text - it is empty or only whitespace")
+        if article.date is None:
+            article.date = self.default_date
+        return article
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Return the article files of a folder in name order, or those of its ``text/`` subfolder if it has none."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and (p.suffix == ".txt" or is_jsonl(p)))
+    if not files and (folder / "text").is_dir():
+        files = sorted((folder / "text").glob("*.txt"))
+    return files
+
+
+def is_jsonl(path: Path) -> bool:
+    """Tell whether a file is read as JSONL (``.jsonl`` or ``.jsonl.gz``)."""
+    return path.name.endswith((".jsonl", ".jsonl.gz"))
+
+
+def is_json_object(line: bytes) -> bool:
+    """Tell whether a line holds one JSON object."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:  # JSONDecodeError and undecodable bytes
+        return False
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Tell whether a sample of bytes is binary: a NUL byte, or mostly control characters and invalid UTF-8."""
+    if b"\x00" in sample:
+        return True
+    if not sample:
+        return False
+    chars = sample.decode("utf-8", errors="surrogateescape")
+    non_text = sum(1 for c in chars if is_invalid_byte(c) or (c < " " and c not in TEXT_CONTROLS))
+    return non_text > MAX_NON_TEXT_SHARE * len(chars)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode UTF-8, replacing invalid bytes with U+FFFD (with a warning) and dropping a byte-order mark."""
+    text, replaced = decode_counting(data)
+    if replaced:
+        log.warning("%s: %d invalid UTF-8 byte(s) replaced with U+FFFD", source, replaced)
+    return text.removeprefix(BYTE_ORDER_MARK)
+
+
+def decode_counting(data: bytes) -> tuple[str, int]:
+    """Decode UTF-8 with invalid bytes replaced; return the text and the number of invalid bytes."""
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        invalid = sum(1 for c in data.decode("utf-8", errors="surrogateescape") if is_invalid_byte(c))
+        return data.decode("utf-8", errors="replace"), invalid
+
+
+def is_invalid_byte(char: str) -> bool:
+    """Tell whether a character stands for an undecodable byte under ``surrogateescape``."""
+    return "\udc80" <= char <= "\udcff"
