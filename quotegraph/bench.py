@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from quotegraph.api import load
+from quotegraph.config import Settings
 from quotegraph.errors import BadInput
 from quotegraph.ingest.inputs import InputFailure, read_inputs
 
@@ -90,7 +91,7 @@ def peak_memory_mb() -> dict[str, float]:
 
 
 def run_bench(
-    texts: list[str], jobs: int | None = None, *, repeat: int = 1, model: str | None = None
+    texts: list[str], jobs: int | None = None, *, repeat: int = 1, settings: Settings | None = None
 ) -> dict[str, Any]:
     """Time quotegraph and spaCy on ``texts``, in one process and in ``jobs`` processes.
 
@@ -98,7 +99,7 @@ def run_bench(
         texts: the article texts; every run processes all of them.
         jobs: processes for the parallel runs; the CPU count if None.
         repeat: how often each run is timed; the fastest timing is kept.
-        model: tagger directory; the shipped one if None.
+        settings: the pipeline's settings; the defaults if None.
 
     Returns:
         ``{"articles", "words", "jobs", "repeat", "quotegraph": {"load_s", "single",
@@ -120,7 +121,7 @@ def run_bench(
     result: dict[str, Any] = {"articles": articles, "words": words, "jobs": jobs, "repeat": repeat}
 
     started = time.perf_counter()
-    pipeline = load(model)
+    pipeline = load(settings=settings)
     ours: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 3)}
     for name, processes in (("single", 1), ("parallel", jobs)):
         seconds = fastest(lambda: sum(1 for _ in pipeline.pipe(texts, n_process=processes)), repeat)

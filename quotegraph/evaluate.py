@@ -336,3 +336,23 @@ def evaluate(
             )
         )
     return score(gold, pred)
+
+
+def ceiling(gold_dir: str | Path) -> dict[str, Any]:
+    """Score the gold split against its own labels decoded back into attributions.
+
+    This is what a perfect tagger would reach: the loss that the word labels and
+    the grouping step cause by themselves, before any model error.
+    """
+    from quotegraph.extract.group import group
+    from quotegraph.extract.runs import decode_runs
+    from quotegraph.nlp.labels import gold_labels
+    from quotegraph.text.words import tokenize
+
+    gold = read_split(gold_dir)
+    pred = []
+    for article in gold:
+        words = tokenize(article.text)
+        attributions = group(words, decode_runs(gold_labels(article, words)), require_cue=False)
+        pred.append(Article(id=article.id, text=article.text, attributions=attributions))
+    return score(gold, pred)

@@ -20,10 +20,9 @@ import torch
 
 from quotegraph.config import Settings, load_settings
 from quotegraph.errors import BadInput
-from quotegraph.extract.group import group
-from quotegraph.extract.runs import decode_runs
+from quotegraph.extract import extract
 from quotegraph.model import Article
-from quotegraph.nlp.tagger import Tagger, viterbi
+from quotegraph.nlp.tagger import Tagger
 from quotegraph.text.words import tokenize
 
 SHIPPED_MODEL = Path(__file__).parent / "models" / "attribution_tagger.v1"
@@ -104,14 +103,15 @@ class Pipeline:
         """Find attributions in a batch of articles; the articles are returned filled in."""
         words = [tokenize(article.text) for article in articles]
         scores = self.tagger.predict(words)
-        extract = self.settings["extract"]
+        settings = self.settings["extract"]
         for article, article_words, logp in zip(articles, words, scores):
-            labels = viterbi(logp)
-            article.attributions = group(
+            article.attributions = extract(
                 article_words,
-                decode_runs(labels, logp),
-                max_distance=int(extract["max_cue_distance"]),
-                min_confidence=float(extract["min_confidence"]),
+                logp,
+                self.tagger.bias,
+                max_distance=int(settings["max_cue_distance"]),
+                min_confidence=float(settings["min_confidence"]),
+                require_cue=bool(settings["require_cue"]),
             )
         return articles
 

@@ -152,6 +152,7 @@ class Tagger:
         self.window = int(meta.get("window", 256))
         self.stride = int(meta.get("stride", 192))
         self.batch_size = batch_size
+        self.bias = bias_vector(meta.get("decode_bias", {}))
         self.cls_id = tokenizer.token_to_id("[CLS]")
         self.sep_id = tokenizer.token_to_id("[SEP]")
 
@@ -207,6 +208,11 @@ class Tagger:
                 for row, (a, start, _, keep_start, keep_end) in enumerate(chunk):
                     piece_scores[a][keep_start:keep_end] = logp[row, 1 + keep_start - start : 1 + keep_end - start]
         return [scores[pieces.first] for scores, pieces in zip(piece_scores, all_pieces)]
+
+
+def bias_vector(bias_by_role: dict[str, float]) -> np.ndarray:
+    """Return a per-label vector adding each role's bias to its B-, I- and C- labels."""
+    return np.array([bias_by_role.get(label.split("-", 1)[-1], 0.0) if label != "O" else 0.0 for label in LABELS], dtype=np.float32)
 
 
 # Transitions allowed by the labels: I-x follows B-x, I-x or C-x; C-content follows

@@ -81,13 +81,13 @@ def test_dict_without_text_is_refused(nlp):
         list(nlp.pipe([{"id": "x"}]))
 
 
-@pytest.mark.slow
-def test_five_megabyte_article_runs_in_windows(nlp):
+def test_long_article_is_scored_in_many_windows(nlp):
     paragraph = "“We will keep working,” the governor said on Monday. Critics said the plan was flawed.\n\n"
-    text = paragraph * (5_000_000 // len(paragraph))
+    text = paragraph * 300  # about 6,000 words: dozens of windows
     article = nlp(text)
-    assert len(article.attributions) > 1000
     assert_contract(article, text)
+    per_paragraph = len(article.attributions) / 300
+    assert 1 <= per_paragraph <= 3  # every window found its attributions, none counted twice
 
 
 def test_spacy_component_gives_spans():

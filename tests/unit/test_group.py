@@ -88,7 +88,7 @@ def test_attribution_without_source_and_mixed_kind():
     text = "The agreement was described as “a historic step” by nobody in particular."
     words, runs = tag(text, [("content", "The agreement", False), ("cue", "was described as", False),
                              ("content", "“a historic step”", False)])
-    result = group(words, runs)
+    result = group(words, runs, require_cue=False)
     assert [a.source for a in result] == [None, None]
     assert [a.kind for a in result] == ["indirect", "direct"]
 
@@ -112,11 +112,12 @@ def test_cue_does_not_reach_across_another_content():
     ]
 
 
-def test_content_without_cue_is_kept_with_null_cue():
+def test_content_without_cue_is_dropped_unless_asked_for():
     text = "Nothing here but a lonely content."
     words, runs = tag(text, [("content", "a lonely content", False)])
-    [attribution] = group(words, runs)
+    [attribution] = group(words, runs, require_cue=False)
     assert attribution.cue is None and attribution.source is None
+    assert group(words, runs) == []
 
 
 def test_offsets_always_match_the_text():
@@ -143,3 +144,19 @@ def test_decode_runs_marks_continuations_and_scores():
     runs = decode_runs(labels, logp)
     assert [(r.first, r.last, r.continues) for r in runs] == [(0, 1, False), (3, 4, True)]
     assert all(abs(r.score - 0.5) < 1e-6 for r in runs)
+
+
+def test_extract_applies_role_biases_before_decoding():
+    from quotegraph.extract import extract
+    from quotegraph.nlp.tagger import bias_vector
+
+    text = "Smith said it rained."
+    words = tokenize(text)
+    logp = np.log(np.full((len(words), len(LABEL_ID)), 0.01))
+    for i, label in enumerate(["B-source", "B-cue", "B-content", "I-content", "I-content"]):
+        logp[i, LABEL_ID[label]] = np.log(0.6)
+        logp[i, LABEL_ID["O"]] = np.log(0.3)
+    [attribution] = extract(words, logp)
+    assert (attribution.source.text, attribution.cue.text, attribution.content.text) == ("Smith", "said", "it rained.")
+    assert extract(words, logp, bias_vector({"content": -5.0})) == []
+    assert bias_vector({"cue": 1.0})[LABEL_ID["I-cue"]] == 1.0 and bias_vector({"cue": 1.0})[LABEL_ID["O"]] == 0.0
