@@ -100,21 +100,16 @@ def group(
             a, b = min((gap(span, cue_spans[q]) for span in unit.spans), key=lambda g: g[1] - g[0])
             if d <= max_distance and not content_between(a, b, u_index):
                 pairs.append((d, u_index, q))
-    used_units, used_cues = set(), set()
-    for _, u_index, q in sorted(pairs):
-        if u_index not in used_units and q not in used_cues:
-            units[u_index].cue = cues[q]
-            used_units.add(u_index)
-            used_cues.add(q)
+    for u_index, q in closest_pairs(pairs):
+        units[u_index].cue = cues[q]
 
     # 3. cues to sources
     source_spans = [chars(s) for s in sources]
     source_starts = [a for a, _ in source_spans]
-    cue_at = sorted(cue_starts)
 
     def cue_between(a: int, b: int) -> bool:
-        i = bisect.bisect_left(cue_at, a)
-        return i < len(cue_at) and cue_at[i] < b
+        i = bisect.bisect_left(cue_starts, a)
+        return i < len(cue_starts) and cue_starts[i] < b
 
     pairs = []
     for u_index, unit in enumerate(units):
@@ -128,13 +123,9 @@ def group(
             d = distance(source_spans[s], cue_span)
             if d <= max_distance and not cue_between(a, b) and not content_between(a, b, u_index):
                 pairs.append((d, u_index, s))
-    used_units, used_sources = set(), set()
-    for _, u_index, s in sorted(pairs):
-        if u_index not in used_units and s not in used_sources:
-            units[u_index].source = sources[s]
-            used_units.add(u_index)
-            used_sources.add(s)
-    by_cue = sorted((chars(u.cue), u) for u in units if u.cue is not None)
+    for u_index, s in closest_pairs(pairs):
+        units[u_index].source = sources[s]
+    by_cue = sorted(((chars(u.cue), u) for u in units if u.cue is not None), key=lambda pair: pair[0])
     for (previous_cue, previous), (cue_span, unit) in zip(by_cue, by_cue[1:]):
         if unit.source is None and previous.source is not None:
             a, b = previous_cue[1], cue_span[0]
@@ -162,6 +153,17 @@ def group(
             )
         )
     return attributions
+
+
+def closest_pairs(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Pair items one to one from (distance, left, right) candidates, closest first."""
+    used_left, used_right, chosen = set(), set(), []
+    for _, left, right in sorted(pairs):
+        if left not in used_left and right not in used_right:
+            used_left.add(left)
+            used_right.add(right)
+            chosen.append((left, right))
+    return chosen
 
 
 def kind_of(words: Words, parts: list[Run]) -> str:
