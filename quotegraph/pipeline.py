@@ -45,7 +45,7 @@ def parse_date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        raise BadInput(f"[Q401] date {value!r} is not YYYY-MM-DD - give it as e.g. 2016-10-31") from None
+        raise BadInput(f"[Q401] date {value!r} is not a valid YYYY-MM-DD date - give it as e.g. 2016-10-31") from None
 
 
 def as_article(item: ArticleLike, default_id: str, max_chars: int | None = None) -> Article:
