@@ -1,7 +1,7 @@
 """The ``quotegraph`` command, run as a real subprocess.
 
-The shipped model may be an untrained placeholder, so these tests check the
-structure of the output and its offsets, not which attributions are found.
+Most tests check the structure of the output and its offsets; what the model
+finds is checked on the bundled sample and, against gold, in test_model_quality.
 """
 
 import json
@@ -90,6 +90,9 @@ def test_extract_prints_a_table_for_a_text_file(tmp_path):
     assert process.returncode == 0, stderr
     assert stdout.startswith("harbor-bridge-vote (")
     assert "attribution" in stdout.splitlines()[0]
+    rows = [[cell.strip() for cell in line.split("|")] for line in stdout.splitlines()[2:]]
+    assert ["Mayor Luis Granger", "said"] in [row[:2] for row in rows]
+    assert ["Ortiz", "believes"] in [row[:2] for row in rows]
 
 
 def test_extract_folder_to_out_writes_json_whose_offsets_match_the_input(tmp_path):
