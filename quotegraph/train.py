@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainSettings:
-    epochs: int = 5
+    epochs: int = 7
     batch_size: int = 8
     learning_rate: float = 1.5e-4
     weight_decay: float = 0.01
