@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 
-Role = Literal["source", "cue", "content"]
 Kind = Literal["direct", "indirect", "mixed"]
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-APOSTROPHES = "'’‘`"
 WORD = re.compile(
     r"""
     [^\W\d_]+(?=n['’]t\b)          # "do" of "don't"
