@@ -305,21 +305,20 @@ def polnear_split(name: str) -> str:
     return str(Path(os.environ.get("QUOTEGRAPH_POLNEAR", DEFAULT_POLNEAR)) / name)
 
 
+def split_option(flag: str, split: str, description: str) -> Callable:
+    """Add ``--FLAG DIR``, a PolNeAR split defaulting to SPLIT under the corpus root."""
+    return click.option(
+        flag,
+        default=lambda: polnear_split(split),
+        metavar="DIR",
+        show_default=f"$QUOTEGRAPH_POLNEAR/{split}, else {DEFAULT_POLNEAR}/{split}",
+        help=description,
+    )
+
+
 @quotegraph.command("train")
-@click.option(
-    "--data",
-    default=lambda: polnear_split("train"),
-    metavar="DIR",
-    show_default="$QUOTEGRAPH_POLNEAR/train, else ../shared/polnear/train",
-    help="PolNeAR split to train on.",
-)
-@click.option(
-    "--dev",
-    default=lambda: polnear_split("dev"),
-    metavar="DIR",
-    show_default="$QUOTEGRAPH_POLNEAR/dev, else ../shared/polnear/dev",
-    help="PolNeAR split that picks the best epoch.",
-)
+@split_option("--data", "train", "PolNeAR split to train on.")
+@split_option("--dev", "dev", "PolNeAR split that picks the best epoch.")
 @click.option(
     "--out",
     required=True,
