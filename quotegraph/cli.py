@@ -28,13 +28,15 @@ from quotegraph.config import Settings, load_settings
 from quotegraph.errors import QuotegraphError
 from quotegraph.evaluate import ceiling as gold_ceiling
 from quotegraph.evaluate import evaluate, format_report
+from quotegraph.evaluate_enrich import GOLD_SET as ENRICH_GOLD_SET
+from quotegraph.evaluate_enrich import enrich_gold_articles, format_enrichment, read_gold_set, score_enrichment
 from quotegraph.ingest.inputs import InputFailure, read_inputs
-from quotegraph.model import Article, Span
+from quotegraph.model import Article, Attribution, Span
 from quotegraph.train import TrainSettings, train
 
 DEFAULT_POLNEAR = "../shared/polnear"
 TRAIN_DEFAULTS = TrainSettings()
-TABLE_WIDTHS = {"source": 30, "cue": 20, "content": 80}
+TABLE_WIDTHS = {"who": 28, "cue": 18, "content": 64}
 model_option = click.option(
     "--model", type=click.Path(file_okay=False), help="Tagger directory; the shipped one if not given."
 )
@@ -125,6 +127,7 @@ class Tally:
     help="Write DIR/ID.json per article (the article JSON, without its text) instead of printing.",
 )
 @click.option("--date", metavar="YYYY-MM-DD", help="Publication date of articles that carry none.")
+@click.option("--html", is_flag=True, help="Read every text input as an HTML page (.html files and pages are detected anyway).")
 @jobs_option("Worker processes, each loading the model.")
 @format_option("table", "json", "jsonl")
 @pipeline_options
@@ -133,6 +136,7 @@ def extract_cli(
     inputs: tuple[str, ...],
     out: Path | None,
     date: str | None,
+    html: bool,
     jobs: int,
     output_format: str,
     model: str | None,
@@ -141,14 +145,15 @@ def extract_cli(
 ) -> None:
     """Find the attributions of INPUT articles.
 
-    INPUT is a .txt file, a .jsonl(.gz) file of {"id", "text", "date", "title",
-    "url"} objects, a folder of those, or - for stdin. Inputs that cannot be read
+    INPUT is a .txt or .html file, a .jsonl(.gz) file of {"id", "text" or "html",
+    "date", "title", "url"} objects, a folder of those, or - for stdin. HTML
+    pages go through trafilatura to their article text. Inputs that cannot be read
     are reported on stderr and the others go on. A progress bar shows on stderr
     with --out, or when stderr is a terminal and stdout is not.
     """
     settings = pipeline_settings(model, config, setting_overrides)
     tally = Tally()
-    articles = readable_articles(read_inputs(list(inputs), date, settings["input"]["max_chars"]), tally)
+    articles = readable_articles(read_inputs(list(inputs), date, settings["input"]["max_chars"], html=html or None), tally)
     # Load the model only once there is an article, and peek at two to know whether a bar is worth it.
     first = list(itertools.islice(articles, 2))
     if first:
@@ -227,23 +232,39 @@ def print_articles(articles: Iterable[Article], output_format: str) -> None:
 
 
 def article_table(article: Article) -> str:
-    """Return an article's attributions as a source | cue | content | kind | conf table under its id."""
+    """Return an article's attributions as a who | act | when | cue | content | kind table under its id."""
     heading = " · ".join(str(part) for part in (article.id, article.date, article.title) if part)
     count = len(article.attributions)
     lines = [f"{heading} ({count} attribution{'' if count == 1 else 's'})"]
     if count:
-        header = ("source", "cue", "content", "kind", "conf")
+        header = ("who", "act", "when", "cue", "content", "kind")
         rows = [header] + [
             (
-                *(shorten(span_text(article.text, getattr(a, role)), width) for role, width in TABLE_WIDTHS.items()),
+                shorten(who(article.text, a), TABLE_WIDTHS["who"]),
+                a.act or "-",
+                (a.time.value or a.time.text) if a.time else "-",
+                shorten(span_text(article.text, a.cue), TABLE_WIDTHS["cue"]),
+                shorten(span_text(article.text, a.content), TABLE_WIDTHS["content"]),
                 a.kind,
-                f"{a.confidence:.2f}",
             )
             for a in article.attributions
         ]
         widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
         lines += ["  " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def who(text: str, attribution: Attribution) -> str:
+    """Return who spoke: the resolved speaker's name, else the source text, marked when anonymous."""
+    speaker = attribution.speaker
+    if speaker is not None and speaker.name:
+        return speaker.name
+    source = span_text(text, attribution.source)
+    if speaker is not None and speaker.type == "anonymous":
+        return f"{source} (anonymous)"
+    if attribution.continues:
+        return f"(continues {attribution.continues})"
+    return source
 
 
 def span_text(text: str, span: Span | None) -> str:
@@ -257,47 +278,6 @@ def shorten(text: str, width: int) -> str:
     """Put ``text`` on one line and cut it to ``width`` characters, ending in ``…`` when cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-@quotegraph.command("evaluate")
-@click.option("--gold", required=True, metavar="DIR", help="PolNeAR split folder with text/ and attributions/.")
-@click.option(
-    "--pred",
-    metavar="DIR",
-    help="Folder of predictions (ID.json from extract --out, or ID.ann); extract the gold texts if not given.",
-)
-@click.option(
-    "--ceiling",
-    is_flag=True,
-    help="Score the gold labels decoded back into attributions: what a perfect tagger would reach.",
-)
-@jobs_option("Worker processes for extracting.")
-@format_option("table", "json")
-@pipeline_options
-@reports_errors
-def evaluate_cli(
-    gold: str,
-    pred: str | None,
-    ceiling: bool,
-    jobs: int,
-    output_format: str,
-    model: str | None,
-    config: str | None,
-    setting_overrides: tuple[str, ...],
-) -> None:
-    """Score attributions against a gold PolNeAR split.
-
-    Prints precision, recall and F1 per role (exact and overlap) and per relation.
-    """
-    if ceiling:
-        scores = gold_ceiling(gold)
-    else:
-        pipeline = None if pred else load(settings=pipeline_settings(model, config, setting_overrides))
-        scores = evaluate(gold, pred_dir=pred, pipeline=pipeline, n_process=jobs, progress=True)
-    if output_format == "json":
-        click.echo(json.dumps(scores, indent=2))
-    else:
-        click.echo(format_report(scores), nl=False)
 
 
 def polnear_split(name: str) -> str:
@@ -314,6 +294,70 @@ def split_option(flag: str, split: str, description: str) -> Callable:
         show_default=f"$QUOTEGRAPH_POLNEAR/{split}, else {DEFAULT_POLNEAR}/{split}",
         help=description,
     )
+
+
+@quotegraph.command("evaluate")
+@split_option("--gold", "dev", "PolNeAR split folder with text/ and attributions/.")
+@click.option(
+    "--pred",
+    metavar="DIR",
+    help="Folder of predictions (ID.json from extract --out, or ID.ann); extract the gold texts if not given.",
+)
+@click.option(
+    "--ceiling",
+    is_flag=True,
+    help="Score the gold labels decoded back into attributions: what a perfect tagger would reach.",
+)
+@click.option(
+    "--enrich",
+    "enrichment",
+    is_flag=True,
+    help="Score the enrichment (act, speaker, role, affiliation, time, responds_to) on the hand-annotated gold set.",
+)
+@click.option(
+    "--enrich-gold",
+    type=click.Path(file_okay=False),
+    default=str(ENRICH_GOLD_SET),
+    show_default="evaluation/enrich/gold",
+    metavar="DIR",
+    help="Folder of the enrichment gold set.",
+)
+@jobs_option("Worker processes for extracting.")
+@format_option("table", "json")
+@pipeline_options
+@reports_errors
+def evaluate_cli(
+    gold: str,
+    pred: str | None,
+    ceiling: bool,
+    enrichment: bool,
+    enrich_gold: str,
+    jobs: int,
+    output_format: str,
+    model: str | None,
+    config: str | None,
+    setting_overrides: tuple[str, ...],
+) -> None:
+    """Score attributions against a gold PolNeAR split.
+
+    Prints precision, recall and F1 per role (exact and overlap) and per relation;
+    with --enrich, the accuracy of each enrichment field on the gold set.
+    """
+    if enrichment:
+        gold_set = read_gold_set(enrich_gold)
+        articles = enrich_gold_articles(gold, gold_set, pipeline_settings(model, config, setting_overrides))
+        figures = score_enrichment(gold_set, articles)
+        click.echo(json.dumps(figures, indent=2) if output_format == "json" else format_enrichment(figures), nl=output_format == "json")
+        return
+    if ceiling:
+        scores = gold_ceiling(gold)
+    else:
+        pipeline = None if pred else load(settings=pipeline_settings(model, config, setting_overrides))
+        scores = evaluate(gold, pred_dir=pred, pipeline=pipeline, n_process=jobs, progress=True)
+    if output_format == "json":
+        click.echo(json.dumps(scores, indent=2))
+    else:
+        click.echo(format_report(scores), nl=False)
 
 
 @quotegraph.command("train")

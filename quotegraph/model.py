@@ -13,9 +13,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Kind = Literal["direct", "indirect", "mixed"]
+Act = Literal[
+    "statement", "report", "deny", "confirm", "accuse", "appeal", "warn", "downplay", "promise", "question", "belief"
+]
+EntityType = Literal["person", "organization", "media", "document", "group", "place"]
+SpeakerType = Literal["person", "organization", "media", "document", "group", "anonymous", "unknown"]
 
 
 class Span(BaseModel):
@@ -70,8 +75,44 @@ def normalise_parts(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, 
     return merged or sorted(parts)[:1]
 
 
+class Speaker(BaseModel):
+    """Who the source is: an entity of the article, or an anonymous or unknown one."""
+
+    model_config = ConfigDict(extra="allow")
+
+    entity: str | None = None
+    name: str | None = None
+    type: SpeakerType = "unknown"
+    role: str | None = None
+    affiliation: str | None = None
+
+
+class Time(BaseModel):
+    """When a statement was made: the expression and its dates (None when unresolved)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    start: int
+    end: int
+    text: str
+    value: str | None = None
+    value_end: str | None = None
+
+
+class Entity(BaseModel):
+    """A person, organisation or other referent of an article, with all its mentions."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: str
+    type: EntityType
+    names: list[str] = Field(default_factory=list)
+    mentions: list[Span] = Field(default_factory=list)
+
+
 class Attribution(BaseModel):
-    """One attribution: who (source) said (cue) what (content)."""
+    """One attribution: who (source) said (cue) what (content), and how, when and to what."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -81,6 +122,11 @@ class Attribution(BaseModel):
     content: Span
     kind: Kind = "indirect"
     confidence: float = 1.0
+    act: Act | None = None
+    speaker: Speaker | None = None
+    time: Time | None = None
+    responds_to: str | None = None
+    continues: str | None = None
 
 
 class Article(BaseModel):
@@ -93,7 +139,11 @@ class Article(BaseModel):
     date: dt.date | None = None
     title: str | None = None
     url: str | None = None
+    byline: str | None = None
     attributions: list[Attribution] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    # Page furniture (share prompts, bylines, credits) left out of extraction.
+    boilerplate: list[Span] = Field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
     # Private working data of the stages, never serialised.
     ext: dict[str, Any] = Field(default_factory=dict, exclude=True)
@@ -111,9 +161,13 @@ class Article(BaseModel):
         data = self.model_dump(mode="json", exclude_none=False)
         if not include_text:
             data.pop("text")
-        for attribution in data["attributions"]:
-            for role in ("source", "cue", "content"):
-                span = attribution.get(role)
-                if span is not None and span.get("parts") is None:
-                    span.pop("parts", None)
-        return data
+        return _without_empty_parts(data)
+
+
+def _without_empty_parts(value: Any) -> Any:
+    """Drop ``"parts": null`` from every span: a continuous span has no parts."""
+    if isinstance(value, dict):
+        return {k: _without_empty_parts(v) for k, v in value.items() if not (k == "parts" and v is None)}
+    if isinstance(value, list):
+        return [_without_empty_parts(v) for v in value]
+    return value

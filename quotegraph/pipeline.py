@@ -1,4 +1,4 @@
-"""The pipeline: text -> words -> tagger scores -> runs -> attributions.
+"""The pipeline: text -> words -> tagger scores -> runs -> attributions -> enrichment.
 
 ``Pipeline`` is what ``quotegraph.load()`` returns. It is reusable and
 stateless between calls; ``pipe`` streams many articles, in batches for the
@@ -7,6 +7,7 @@ tagger and optionally over several processes that each load the model once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import multiprocessing
@@ -19,11 +20,13 @@ from typing import Any
 import torch
 
 from quotegraph.config import Settings, load_settings
+from quotegraph.enrich import enrich
 from quotegraph.errors import BadInput
 from quotegraph.extract import extract
 from quotegraph.model import Article
 from quotegraph.nlp.tagger import Tagger
-from quotegraph.text.words import tokenize
+from quotegraph.text.furniture import find_furniture, furniture_spans, mask
+from quotegraph.text.words import Words, tokenize
 
 SHIPPED_MODEL = Path(__file__).parent / "models" / "attribution_tagger.v1"
 
@@ -78,6 +81,17 @@ def as_article(item: ArticleLike, default_id: str, max_chars: int | None = None)
     return article
 
 
+def words_of(article: Article) -> Words:
+    """Tokenize an article with its page furniture blanked out, and list the furniture as boilerplate.
+
+    The words keep the original text, so spans still read it; only the
+    furniture lines have no words for the tagger to label.
+    """
+    ranges = find_furniture(article.text)
+    article.boilerplate = furniture_spans(article.text, ranges)
+    return dataclasses.replace(tokenize(mask(article.text, ranges)), text=article.text)
+
+
 class Pipeline:
     """Find the attributions of articles with the learned tagger."""
 
@@ -100,8 +114,8 @@ class Pipeline:
         return self.process([as_article(text, "doc1", self.settings["input"]["max_chars"])])[0]
 
     def process(self, articles: list[Article]) -> list[Article]:
-        """Find attributions in a batch of articles; the articles are returned filled in."""
-        words = [tokenize(article.text) for article in articles]
+        """Find and enrich the attributions of a batch of articles; the articles are returned filled in."""
+        words = [words_of(article) for article in articles]
         scores = self.tagger.predict(words)
         settings = self.settings["extract"]
         for article, article_words, logp in zip(articles, words, scores):
@@ -113,6 +127,9 @@ class Pipeline:
                 min_confidence=float(settings["min_confidence"]),
                 require_cue=bool(settings["require_cue"]),
             )
+            article.ext["words"] = article_words
+            enrich(article, self.settings)
+            article.ext.clear()
         return articles
 
     def pipe(self, items: Iterable[ArticleLike], *, n_process: int = 1, batch_size: int = 8) -> Iterator[Article]:

@@ -3,7 +3,9 @@
 After it runs, ``doc._.attributions`` holds one spaCy ``Span`` per attribution:
 the content (its whole extent when discontinuous), labelled with the kind, with
 ``span._.source`` and ``span._.cue`` as spans (or None) and
-``span._.attribution`` as the JSON object of the output contract. The role
+``span._.attribution`` as the JSON object of the output contract (with its
+act, speaker, time, responds_to and continues); ``doc._.entities`` holds the
+article's entities as JSON objects. The role
 spans also go to ``doc.spans["quotegraph"]`` (labels SOURCE, CUE, CONTENT) for
 displaCy's span view. The component tokenises nothing itself: spans are
 aligned to the Doc's tokens, widened to whole tokens where needed.
@@ -18,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from quotegraph.api import load
 
-for name, default in (("attributions", None), ("date", None)):
+for name, default in (("attributions", None), ("date", None), ("entities", None)):
     if not Doc.has_extension(name):
         Doc.set_extension(name, default=default)
 for name in ("source", "cue", "attribution"):
@@ -59,6 +61,7 @@ class QuotegraphComponent:
             role_spans.append(Span(doc, content.start, content.end, label="CONTENT"))
             attributions.append(content)
         doc._.attributions = attributions
+        doc._.entities = [entity.model_dump(mode="json") for entity in article.entities]
         doc.spans["quotegraph"] = role_spans
         return doc
 

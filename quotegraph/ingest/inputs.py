@@ -3,14 +3,23 @@
 What each input gives:
 
 - ``NAME.txt`` (or any file not named ``.jsonl``): one article with id ``NAME``.
+- ``NAME.html`` or ``NAME.htm``: the article of a web page, with id ``NAME``,
+  read by ``quotegraph.ingest.html.read_html`` (main text, title, date, byline).
 - ``NAME.jsonl`` or ``NAME.jsonl.gz``: one article per line, an object with
-  ``"text"`` and optionally ``"id"``, ``"date"``, ``"title"``, ``"url"``; a line
-  without an id gets ``NAME-LINE``. Blank lines are skipped.
-- a folder: its ``*.txt``, ``*.jsonl`` and ``*.jsonl.gz`` files in name order
-  (not its subfolders); a folder with none of them but a ``text/`` subfolder,
-  such as a PolNeAR split, gives the ``*.txt`` files of ``text/``.
+  ``"text"`` (or ``"html"``, a page to read) and optionally ``"id"``, ``"date"``,
+  ``"title"``, ``"url"``; a line without an id gets ``NAME-LINE``. Blank lines
+  are skipped.
+- a folder: its ``*.txt``, ``*.html``, ``*.htm``, ``*.jsonl`` and
+  ``*.jsonl.gz`` files in name order (not its subfolders); a folder with none
+  of them but a ``text/`` subfolder, such as a PolNeAR split, gives the
+  ``*.txt`` files of ``text/``.
 - ``-``: stdin, read as JSONL when every non-empty line is a JSON object, and
   as one plain-text article with id ``stdin`` otherwise.
+
+Text that looks like an HTML page (``looks_like_html``) -- a ``.txt`` file,
+stdin, a JSONL ``"text"`` -- is read as HTML too; ``html=True`` reads every one
+of them as HTML and ``html=False`` none of them (``.html`` files and ``"html"``
+fields always are).
 
 Bytes are decoded as UTF-8; invalid bytes become U+FFFD with a logged warning,
 and a leading byte-order mark is dropped. Line ends are kept as they are, so
@@ -32,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from quotegraph.errors import BadInput
+from quotegraph.ingest.html import looks_like_html, read_html
 from quotegraph.model import Article
 from quotegraph.pipeline import as_article, parse_date
 
@@ -43,6 +53,7 @@ SNIFF_BYTES = 8192
 # A sample with more than this share of control characters or invalid bytes is binary.
 MAX_NON_TEXT_SHARE = 0.3
 TEXT_CONTROLS = set("\t\n\r\f\v")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ class InputFailure:
 
 
 def read_inputs(
-    paths: list[str], date: str | None = None, max_chars: int | None = None
+    paths: list[str], date: str | None = None, max_chars: int | None = None, *, html: bool | None = None
 ) -> Iterator[Article | InputFailure]:
     """Check the paths and the date, then stream one Article or InputFailure per input article.
 
@@ -62,25 +73,28 @@ def read_inputs(
         paths: files, folders, or ``-`` for stdin.
         date: YYYY-MM-DD given to articles that have no date of their own.
         max_chars: longer articles give an InputFailure.
+        html: True reads every text input as HTML, False none, None those that look like HTML.
 
     Raises:
         BadInput: a path does not exist, or ``date`` is not YYYY-MM-DD.
     """
-    reader = InputReader(parse_date(date), max_chars)
+    reader = InputReader(parse_date(date), max_chars, html)
     for path in paths:
         if path != STDIN and not Path(path).exists():
             raise BadInput(
-                f"[Q410] input {path} does not exist - give .txt or .jsonl files, folders of them, or - for stdin"
+                f"[Q410] input {path} does not exist - "
+                "give .txt, .html or .jsonl files, folders of them, or - for stdin"
             )
     return (item for path in paths for item in reader.read_path(path))
 
 
 @dataclass(frozen=True)
 class InputReader:
-    """Turn files, folders and stdin into articles, with a default date and a length limit."""
+    """Turn files, folders and stdin into articles, with a default date, a length limit and an HTML setting."""
 
     default_date: dt.date | None = None
     max_chars: int | None = None
+    html: bool | None = None
 
     def read_path(self, path: str) -> Iterator[Article | InputFailure]:
         """Yield the articles of a file, a folder or stdin (``-``)."""
@@ -93,14 +107,14 @@ class InputReader:
                 yield InputFailure(path, f"[Q412] cannot read it: {error}")
                 return
             if not files:
-                yield InputFailure(path, "[Q411] the folder holds no .txt or .jsonl files")
+                yield InputFailure(path, "[Q411] the folder holds no .txt, .html or .jsonl files")
             for file in files:
                 yield from self.read_file(file)
         else:
             yield from self.read_file(Path(path))
 
     def read_file(self, path: Path) -> Iterator[Article | InputFailure]:
-        """Yield the articles of a JSONL file, or the one article of a text file."""
+        """Yield the articles of a JSONL file, or the one article of an HTML or text file."""
         try:
             if is_jsonl(path):
                 opener = gzip.open if path.name.endswith(".gz") else open
@@ -108,7 +122,7 @@ class InputReader:
                     stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
                     yield from self.jsonl_articles(handle, stem, str(path))
             else:
-                yield self.text_article(path.read_bytes(), path.stem, str(path))
+                yield self.text_article(path.read_bytes(), path.stem, str(path), page=is_html_file(path))
         except OSError as error:  # unreadable files and broken gzip streams
             yield InputFailure(str(path), f"[Q412] cannot read it: {error}")
 
@@ -121,10 +135,12 @@ class InputReader:
         else:
             yield self.text_article(data, "stdin", "stdin")
 
-    def text_article(self, data: bytes, article_id: str, source: str) -> Article | InputFailure:
-        """Make an article of the bytes of a plain text, or an InputFailure for binary data."""
+    def text_article(self, data: bytes, article_id: str, source: str, page: bool = False) -> Article | InputFailure:
+        """Make an article of the bytes of a text, or of a page if ``page`` or it reads as HTML; binary data fails."""
         if looks_binary(data[:SNIFF_BYTES]):
             return InputFailure(source, "[Q413] binary data, not text - give UTF-8 text files")
+        if page or self.reads_as_html(data[:SNIFF_BYTES].decode("utf-8", errors="replace")):
+            return self.article({"html": data}, article_id, source)
         return self.article({"text": decode(data, source)}, article_id, source)
 
     def jsonl_articles(self, lines: Iterable[bytes], stem: str, source: str) -> Iterator[Article | InputFailure]:
@@ -158,9 +174,9 @@ class InputReader:
             yield InputFailure(source, "[Q414] no articles - the file is empty or only whitespace")
 
     def article(self, item: dict[str, Any], default_id: str, source: str) -> Article | InputFailure:
-        """Make an article of ``{"text", "id"?, "date"?, …}``, or an InputFailure saying what is wrong with it."""
+        """Make an article of ``{"text" or "html", "id"?, "date"?, …}``, or an InputFailure saying what is wrong."""
         try:
-            article = as_article(item, default_id, self.max_chars)
+            article = as_article(self.read_page(item, default_id), default_id, self.max_chars)
         except BadInput as error:
             return InputFailure(source, str(error))
         if not article.text.strip():
@@ -169,10 +185,36 @@ class InputReader:
             article.date = self.default_date
         return article
 
+    def read_page(self, item: dict[str, Any], default_id: str) -> dict[str, Any] | Article:
+        """Read the page of an item that holds HTML into an Article; return other items as they are.
+
+        Raises:
+            BadInput: the page has no article text, or the item's date is not YYYY-MM-DD.
+        """
+        markup = self.markup(item)
+        if markup is None:
+            return item
+        url = item.get("url") if isinstance(item.get("url"), str) else None
+        page = read_html(markup, id=str(item.get("id") or default_id), url=url, date=item.get("date"))
+        if isinstance(item.get("title"), str):
+            page.title = item["title"]
+        return page
+
+    def markup(self, item: dict[str, Any]) -> str | bytes | None:
+        """Return an item's HTML: its ``"html"`` when it has no ``"text"``, or a ``"text"`` that reads as HTML."""
+        text, html = item.get("text"), item.get("html")
+        if not isinstance(text, str):
+            return html if isinstance(html, (str, bytes)) else None
+        return text if self.reads_as_html(text) else None
+
+    def reads_as_html(self, text: str) -> bool:
+        """Tell whether a text input is read as HTML: as ``html`` says, or when it looks like a page."""
+        return looks_like_html(text) if self.html is None else self.html
+
 
 def input_files(folder: Path) -> list[Path]:
     """Return the article files of a folder in name order, or those of its ``text/`` subfolder if it has none."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and (p.suffix == ".txt" or is_jsonl(p)))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and is_article_file(p))
     if not files and (folder / "text").is_dir():
         files = sorted((folder / "text").glob("*.txt"))
     return files
@@ -181,6 +223,16 @@ def input_files(folder: Path) -> list[Path]:
 def is_jsonl(path: Path) -> bool:
     """Tell whether a file is read as JSONL (``.jsonl`` or ``.jsonl.gz``)."""
     return path.name.endswith((".jsonl", ".jsonl.gz"))
+
+
+def is_article_file(path: Path) -> bool:
+    """Tell whether a folder's file is an input: ``.txt``, ``.html``, ``.htm``, ``.jsonl`` or ``.jsonl.gz``."""
+    return path.suffix == ".txt" or is_html_file(path) or is_jsonl(path)
+
+
+def is_html_file(path: Path) -> bool:
+    """Tell whether a file is read as HTML (``.html`` or ``.htm``, in any case)."""
+    return path.suffix.lower() in HTML_SUFFIXES
 
 
 def is_json_object(line: bytes) -> bool:

@@ -1,0 +1,520 @@
+"""Resolve each attribution's source to a speaker: an entity, or anonymous, with role and affiliation.
+
+A source span is read in this order:
+
+1. It holds a name: the entity of its head name ("Jane Roe, a spokeswoman for
+   the Health Ministry" → Jane Roe; "the Clinton campaign" → the Clinton
+   campaign, an organisation named after its candidate).
+2. It is a relative pronoun ("X, who said"): the name just before it.
+3. It is a personal pronoun: "he"/"she" the nearest person mentioned before it
+   whose gender agrees, preferring the last speaker; "it" the nearest
+   organisation, medium or document; "they" the nearest group or
+   organisation; "I"/"we" inside a quotation the quotation's speaker.
+4. It is a description: "the report"/"the poll" the last document source with
+   that head, "the ministry"/"the campaign" the nearest organisation whose name
+   has that word, "the newspaper" the nearest medium, "the senator"/"the
+   nominee" the nearest person with that title or role.
+5. Otherwise unnamed people ("officials", "a source close to the talks") are
+   ``anonymous`` and unnamed collectives ("critics", "voters") a ``group``.
+
+Role and affiliation come from the text around the entity's mentions: a title
+before a name ("Health Minister Jane Roe", "Clinton campaign manager Robby
+Mook"), an apposition after it ("Jane Roe, a spokeswoman for the Health
+Ministry,"), or the source's own description for unnamed sources. The first one
+the article gives is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quotegraph.config import Settings
+from quotegraph.enrich import step
+from quotegraph.enrich.entities import EntityIndex, entities_of, plain_key
+from quotegraph.model import Article, Attribution, Span, Speaker
+from quotegraph.nlp.mentions import Mention, lexicon
+
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "some", "one", "another", "two", "three", "several", "many", "most", "other"}
+POSSESSIVE_DETERMINERS = {"his", "her", "its", "their"}
+PREPOSITIONS = ("for", "of", "at", "with", "to", "from", "in", "on", "close to", "familiar with")
+WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
+RECENT = 1500  # characters back a pronoun or description looks for its referent
+ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee"}
+
+
+@dataclass
+class Resolution:
+    """What a source refers to: a cluster index and/or a speaker type, with role and affiliation found on the way."""
+
+    cluster: int | None = None
+    type: str = "unknown"
+    role: str | None = None
+    affiliation: str | None = None
+    name: str | None = None
+
+
+@step("speakers")
+def add_speakers(article: Article, settings: Settings) -> Article:
+    """Set ``speaker`` on every attribution with a source, and on continuations."""
+    index: EntityIndex = article.ext["entities"]
+    index.speaking = set()
+    for attribution in article.attributions:
+        if attribution.source is not None:
+            head = head_name(article.text, attribution.source, names_in(index, attribution.source))
+            if head is not None and id(head) in index.cluster_of:
+                index.speaking.add(index.cluster_of[id(head)])
+    roles = entity_roles(article.text, index)
+    resolved: dict[str, Speaker] = {}
+    resolutions: dict[str, Resolution] = {}
+    first_person = lexicon()["speaker_pronouns"]
+    ordered = sorted(article.attributions, key=lambda a: bool(a.source and a.source.text.lower() in first_person))
+    for attribution in ordered:
+        resolution = resolve_source(article, index, attribution, resolved)
+        if resolution.cluster is None and resolution.name and resolution.type in ("organization", "document"):
+            resolution.cluster = add_described(index, attribution.source, resolution)
+        if resolution.cluster is not None and is_description(article.text, index, attribution.source):
+            roles.setdefault(resolution.cluster, []).append((attribution.source.start, description_text(attribution.source.text), None))
+        resolutions[attribution.id] = resolution
+        resolved[attribution.id] = speaker_of(index, resolution, {})
+    for start, cluster, description in described_people(article, index, resolved):
+        roles.setdefault(cluster, []).append((start, description, None))
+    first_roles = {cluster: min(found)[1:] for cluster, found in roles.items()}
+    for attribution in article.attributions:
+        if attribution.id in resolutions:
+            attribution.speaker = speaker_of(index, resolutions[attribution.id], first_roles)
+        elif attribution.continues:
+            attribution.speaker = next((a.speaker for a in article.attributions if a.id == attribution.continues), None)
+    speaking = index.speaking | {index.cluster_index(a.speaker.entity) for a in article.attributions if a.speaker and a.speaker.entity}
+    article.entities = entities_of(article.text, index, speaking)
+    return article
+
+
+DESCRIPTION = re.compile(r"\b[Tt]he ((?:[A-Z][\w.-]+ |[a-z][\w-]+ ){0,3}([a-z][\w-]+))\b(?!\s+[A-Z])")
+
+
+def described_people(article: Article, index: EntityIndex, resolved: dict[str, Speaker]) -> list[tuple[int, int, str]]:
+    """Return (position, cluster, description) for "the Republican nominee"-like phrases that name a role of a person."""
+    lex = lexicon()
+    found = []
+    for match in DESCRIPTION.finditer(article.text):
+        if match.group(2) not in lex["role_nouns"] or match.group(2) in ("member", "head", "official"):
+            continue
+        words = [w.lower() for w in match.group(1).split()]
+        resolution = resolve_role_description(article, index, Span.from_parts(article.text, [match.span()]), words[-1], words, resolved, guess=False)
+        if resolution.cluster is not None:
+            found.append((match.start(), resolution.cluster, match.group(1)))
+    return found
+
+
+def is_description(text: str, index: EntityIndex, source: Span | None) -> bool:
+    """Is the source a description ("the Democratic nominee"), not a name or a pronoun?"""
+    if source is None or head_name(text, source, names_in(index, source)) is not None:
+        return False
+    words = source.text.lower().split()
+    return len(words) > 1 and words[0] in ("the", "this", "that")
+
+
+def description_text(source: str) -> str:
+    """Return a description without its determiner, cut before a comma, preposition or clause."""
+    words = source.split()[1:]
+    for n, word in enumerate(words):
+        if word.lower() in ("of", "for", "at", "with", "who", "which", "in") or word.endswith(","):
+            return " ".join(words[: n + (1 if word.endswith(",") else 0)]).rstrip(",")
+    return " ".join(words)
+
+
+def add_described(index: EntityIndex, source: Span, resolution: Resolution) -> int:
+    """Make the source a mention of the entity a description names ("the Clinton campaign", "a Quinnipiac poll")."""
+    mention = Mention(start=source.start, end=source.end, text=source.text, kind="description", type=resolution.type)
+    return index.add(mention, plain_key(resolution.name), canonical=resolution.name)
+
+
+def speaker_of(index: EntityIndex, resolution: Resolution, roles: dict[int, tuple[str | None, str | None]]) -> Speaker | None:
+    """Turn a resolution into the public speaker."""
+    if resolution.cluster is None:
+        if resolution.type == "unknown" and resolution.role is None:
+            return Speaker(type="unknown")
+        return Speaker(type=resolution.type, role=resolution.role, affiliation=resolution.affiliation, name=resolution.name)
+    cluster = index.clusters[resolution.cluster]
+    role, affiliation = roles.get(resolution.cluster, (None, None))
+    kind = {"place": "organization", "other": "organization", "unknown": "person"}.get(cluster.type, cluster.type)
+    return Speaker(
+        entity=index.entity_id(resolution.cluster),
+        name=cluster.name,
+        type=kind,
+        role=role or resolution.role,
+        affiliation=affiliation or resolution.affiliation,
+    )
+
+
+def resolve_source(article: Article, index: EntityIndex, attribution: Attribution, resolved: dict[str, Speaker]) -> Resolution:
+    """Return what the source of ``attribution`` refers to."""
+    source = attribution.source
+    if source is None:
+        return Resolution()
+    head = head_name(article.text, source, names_in(index, source))
+    if head is not None and not led_by_document(source, head):
+        return resolve_name(article.text, index, source, head)
+    words = [re.sub(r"(?:’s|'s|’)$", "", w.lower()) for w in WORD.findall(source.text)]
+    if not words:
+        return Resolution()
+    lex = lexicon()
+    first = words[0]
+    if len(words) == 1 and first in lex["relative_pronouns"]:
+        people = ("person", "unknown", "group")
+        accept = (lambda c: c.type in people) if first in ("who", "whom", "whose") else (lambda c: c.type not in people)
+        return nearest_before(index, source.start, accept, limit=60)
+    if len(words) == 1 and (first in lex["male_pronouns"] or first in lex["female_pronouns"]):
+        return resolve_personal(article, index, source.start, "m" if first in lex["male_pronouns"] else "f", resolved)
+    if len(words) == 1 and first in lex["speaker_pronouns"]:
+        return resolve_first_person(article, index, attribution, resolved)
+    if len(words) == 1 and first in lex["neuter_pronouns"]:
+        return nearest_before(index, source.start, lambda c: c.type in ("organization", "media", "document"))
+    if len(words) == 1 and first in lex["plural_pronouns"]:
+        return nearest_before(index, source.start, lambda c: c.type in ("group", "organization"), fallback="group")
+    return resolve_description(article, index, source, words, resolved)
+
+
+def led_by_document(source: Span, name: Mention) -> bool:
+    """Is the source a document the name only describes ("a 2014 study by Justin Levitt")?"""
+    before = source.text[: name.start - source.start].lower().split()
+    return any(word in lexicon()["document_heads"] for word in before[:3]) and any(w in ("by", "from", "of") for w in before)
+
+
+def names_in(index: EntityIndex, span: Span) -> list[Mention]:
+    """Return the name mentions inside ``span``."""
+    return [m for m in index.mentions if m.kind == "name" and span.start <= m.start and m.end <= span.end]
+
+
+def head_name(text: str, source: Span, names: list[Mention]) -> Mention | None:
+    """Return the name a source is about: the first that no word of the source follows.
+
+    "Trump campaign spokesman Jason Miller" is about Jason Miller; "Jane Roe, a
+    spokeswoman for the Health Ministry" about Jane Roe; "the Clinton campaign"
+    about the Clinton campaign. A name in a "for/of X" phrase, a possessive or a
+    modifier ("the Republican nominee", "Clinton aides") leaves a description.
+    """
+    lex = lexicon()
+    modifiers = []
+    for mention in names:
+        after = text[mention.end : source.end]
+        before = [w for w in text[max(source.start, mention.start - 16) : mention.start].lower().split() if w not in lex["honorifics"]]
+        if before and before[-1] in ("for", "of", "at", "with", "to", "from"):
+            continue
+        if not after.strip() or re.match(r"\s*(?:[,(—–-]|who\b|and\b|of\b)|(?:’s|'s)\s*$", after):
+            return mention
+        following = re.sub(r"^(?:’s|'s)", "", after).split()
+        if following and following[0].lower() in ORGANISATION_NOUNS:
+            modifiers.append(mention)
+    return modifiers[0] if modifiers else None
+
+
+def resolve_name(text: str, index: EntityIndex, source: Span, mention: Mention) -> Resolution:
+    """Resolve a source holding a name, minding "the Clinton campaign"-like organisations."""
+    following = re.sub(r"^(?:’s|'s)", "", text[mention.end : source.end].lower()).split()
+    if following and following[0] in ORGANISATION_NOUNS and index.clusters[index.cluster_of[id(mention)]].type in ("person", "unknown"):
+        name = f"{mention.text.split()[-1]} {following[0]}"  # "Hillary Clinton's campaign" -> "Clinton campaign"
+        cluster = find_cluster(index, plain_key(name))
+        if cluster is not None:
+            return Resolution(cluster=cluster)
+        return Resolution(type="organization", name=name)
+    return Resolution(cluster=index.cluster_of.get(id(mention)))
+
+
+def find_cluster(index: EntityIndex, key: str) -> int | None:
+    """Return the cluster whose key is ``key``."""
+    for n, cluster in enumerate(index.clusters):
+        if cluster.key == key:
+            return n
+    return None
+
+
+def nearest_before(index: EntityIndex, position: int, accept, *, limit: int = RECENT, fallback: str = "unknown") -> Resolution:
+    """Return the cluster of the nearest accepted name mention that ends before ``position``."""
+    for mention in reversed(index.mentions):
+        if mention.kind == "pronoun" or mention.end > position:
+            continue
+        if position - mention.end > limit:
+            break
+        cluster = index.cluster_of.get(id(mention))
+        if cluster is not None and accept(index.clusters[cluster]):
+            return Resolution(cluster=cluster)
+    return Resolution(type=fallback)
+
+
+def resolve_personal(article: Article, index: EntityIndex, position: int, gender: str, resolved: dict[str, Speaker]) -> Resolution:
+    """Resolve "he"/"she": the nearest agreeing person before, strongly preferring the last speaker.
+
+    Names inside attributions' contents count as far away: the people a
+    speaker talks about are seldom the next "he said".
+    """
+    last_speaker = previous_speaker(article, position, resolved)
+    quoted = [(a.content.start, a.content.end) for a in article.attributions]
+    best: tuple[float, int] | None = None
+    for mention in index.mentions:
+        if mention.kind != "name" or mention.end > position or position - mention.end > RECENT:
+            continue
+        cluster_index = index.cluster_of.get(id(mention))
+        if cluster_index is None:
+            continue
+        cluster = index.clusters[cluster_index]
+        if cluster.type != "person" and not (cluster.type == "unknown" and cluster_index in index.speaking) or (
+            cluster.gender and cluster.gender != gender
+        ):
+            continue
+        score = float(position - mention.end)
+        if last_speaker == cluster_index:
+            score *= 0.1
+        if not cluster.gender:
+            score *= 1.5
+        if cluster.type == "unknown":
+            score *= 2.0
+        if any(a <= mention.start < b for a, b in quoted):
+            score *= 3.0
+        if best is None or score < best[0]:
+            best = (score, cluster_index)
+    return Resolution(cluster=best[1]) if best else Resolution(type="person")
+
+
+def previous_speaker(article: Article, position: int, resolved: dict[str, Speaker]) -> int | None:
+    """Return the cluster index of the speaker of the last attribution before ``position``."""
+    for attribution in reversed(article.attributions):
+        if attribution.content.start < position and attribution.id in resolved:
+            entity = resolved[attribution.id].entity
+            return index_of(entity)
+    return None
+
+
+def resolve_first_person(article: Article, index: EntityIndex, attribution: Attribution, resolved: dict[str, Speaker]) -> Resolution:
+    """Resolve "I"/"we": the speaker of the quotation around it, or of the attribution before."""
+    source = attribution.source
+    for other in article.attributions:
+        if other is not attribution and other.content.start <= source.start < other.content.end and other.id in resolved:
+            return resolution_of(resolved[other.id])
+    cluster = previous_speaker(article, source.start, resolved)
+    return Resolution(cluster=cluster) if cluster is not None else Resolution(type="unknown")
+
+
+def index_of(entity: str | None) -> int | None:
+    """Return the cluster index of a public entity id."""
+    return int(entity[1:]) - 1 if entity else None
+
+
+def resolution_of(speaker: Speaker) -> Resolution:
+    """Turn a resolved speaker back into a resolution."""
+    if speaker.entity:
+        return Resolution(cluster=index_of(speaker.entity))
+    return Resolution(type=speaker.type, role=speaker.role, affiliation=speaker.affiliation, name=speaker.name)
+
+
+def resolve_description(
+    article: Article, index: EntityIndex, source: Span, words: list[str], resolved: dict[str, Speaker]
+) -> Resolution:
+    """Resolve a source without a name: a description, an unnamed source or a collective."""
+    lex = lexicon()
+    core, rest = split_description(words)
+    head = core[-1] if core else words[-1]
+    definite = words[0] in ("the", "this", "that") or words[0] in POSSESSIVE_DETERMINERS
+    role, affiliation = description_role(article.text, index, source, core, rest)
+    if head in lex["document_heads"]:
+        return resolve_document(article, index, source, head, core)
+    if definite and head in lex["organization_heads"] | ORGANISATION_NOUNS:
+        found = nearest_before(index, source.start, lambda c: head in plain_key(c.name).split() and c.type != "person")
+        if found.cluster is not None:
+            return found
+        if words[0] in POSSESSIVE_DETERMINERS:
+            owner = resolve_personal(article, index, source.start, "f" if words[0] == "her" else "m", resolved)
+            if owner.cluster is not None:
+                name = f"{index.clusters[owner.cluster].name.split()[-1]} {head}"
+                cluster = find_cluster(index, plain_key(name))
+                return Resolution(cluster=cluster) if cluster is not None else Resolution(type="organization", name=name)
+        return Resolution(type="organization")
+    if definite and head in ("newspaper", "paper", "network", "outlet", "magazine", "station", "channel", "website", "site", "broadcaster", "agency"):
+        found = nearest_before(index, source.start, lambda c: c.type == "media")
+        if found.cluster is not None:
+            return found
+    if head in lex["anonymous_heads"] and not (definite and head in lex["role_nouns"] and head not in ("official", "source")):
+        return Resolution(type="anonymous", role=role, affiliation=affiliation)
+    if head in lex["group_heads"] or (head.endswith("s") and head[:-1] in lex["role_nouns"]):
+        return Resolution(type="group")
+    if definite and (head in lex["role_nouns"] or head in lex["title_roles"] or head in lex["male_words"] or head in lex["female_words"]):
+        return resolve_role_description(article, index, source, head, core, resolved)
+    if head in lex["role_nouns"]:
+        return Resolution(type="anonymous", role=role, affiliation=affiliation)
+    return Resolution(type="unknown")
+
+
+def split_description(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split a description into its noun phrase (no determiner) and what follows a preposition."""
+    start = 1 if words and words[0] in DETERMINERS else 0
+    core = []
+    for n in range(start, len(words)):
+        if words[n] in ("for", "of", "at", "with", "to", "from", "in", "on", "who", "close", "familiar", ",", "(", "—", "–"):
+            return core, words[n:]
+        if words[n] in ("’s", "'s"):
+            core = []
+            continue
+        core.append(words[n])
+    return core, []
+
+
+def description_role(text: str, index: EntityIndex, source: Span, core: list[str], rest: list[str]) -> tuple[str | None, str | None]:
+    """Return the role and affiliation an unnamed source's description states."""
+    role = " ".join(core) or None
+    affiliation = None
+    if rest and rest[0] in ("for", "of", "at", "with", "in"):
+        names = names_in(index, source)
+        orgs = [m for m in names if index.clusters[index.cluster_of[id(m)]].type != "person"] if names else []
+        if orgs:
+            affiliation = orgs[0].text
+    return role, affiliation
+
+
+def resolve_document(article: Article, index: EntityIndex, source: Span, head: str, core: list[str]) -> Resolution:
+    """Resolve "the report"/"a new Quinnipiac poll": a document named after the names in it, or the last such source."""
+    names = names_in(index, source)
+    head_at = source.text.lower().rfind(head)
+    if names and source.start + head_at > names[0].start:
+        return Resolution(type="document", name=article.text[names[0].start : source.start + head_at + len(head)])
+    if names:  # "a study by Loyola Law School professor Justin Levitt"
+        return Resolution(type="document", name=description_text(source.text).rstrip(",") if source.text.split()[0].lower() in DETERMINERS else source.text)
+    for attribution in sorted(article.attributions, key=lambda a: -a.content.start):
+        earlier = attribution.source
+        if earlier is None or earlier.start >= source.start or source.start - earlier.end > RECENT * 2:
+            continue
+        earlier_names = names_in(index, earlier)
+        if earlier_names and head in earlier.text.lower():
+            return Resolution(type="document", name=f"{earlier_names[0].text} {head}")
+    return Resolution(type="document")
+
+
+def resolve_role_description(
+    article: Article, index: EntityIndex, source: Span, head: str, core: list[str], resolved: dict[str, Speaker],
+    *, guess: bool = True,
+) -> Resolution:
+    """Resolve "the senator", "the New York businessman": the person described so, else the last speaker.
+
+    Each person mentioned before scores the description's words found in the
+    title and around the mentions ("Vermont Sen. Bernie Sanders"); the best
+    score wins, then the most mentioned. No word found: the article's main
+    person if one is mentioned twice as often as any other, else the last
+    speaker if a person, else the nearest person.
+    """
+    lex = lexicon()
+    wanted = {w for w in core if w not in DETERMINERS and w not in ("former", "current", "then", "and", "new")}
+    best: tuple[int, int, int] | None = None
+    for n, cluster in enumerate(index.clusters):
+        if cluster.type != "person" or not any(m.end <= source.start for m in cluster.mentions):
+            continue
+        if any(m.title and head in m.title.lower().split() for m in cluster.mentions):
+            return Resolution(cluster=n)  # "the president" of "President Obama"
+        seen = set()
+        for mention in cluster.mentions:
+            window = article.text[max(0, mention.start - 80) : mention.end + 80].lower()
+            seen.update(WORD.findall(window))
+        hits = len(wanted & seen)
+        candidate = (hits, len(cluster.mentions), n)
+        if hits and (best is None or candidate > best):
+            best = candidate
+    if best is not None:
+        return Resolution(cluster=best[2])
+    counts = sorted(
+        ((sum(m.end <= source.start for m in c.mentions), n) for n, c in enumerate(index.clusters) if c.type == "person"),
+        reverse=True,
+    )
+    if counts and counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+        return Resolution(cluster=counts[0][1])  # the article's main person
+    if not guess:
+        return Resolution()
+    gender = "f" if head in lex["female_words"] else "m" if head in lex["male_words"] else None
+    if gender:
+        return resolve_personal(article, index, source.start, gender, resolved)
+    last = previous_speaker(article, source.start, resolved)
+    if last is not None and index.clusters[last].type == "person":
+        return Resolution(cluster=last)
+    return nearest_before(index, source.start, lambda c: c.type == "person", fallback="person")
+
+
+def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str, str | None]]]:
+    """Return the roles (position, role, affiliation) the article gives each person entity at its names."""
+    roles: dict[int, list[tuple[int, str, str | None]]] = {}
+    for mention in index.mentions:
+        cluster = index.cluster_of.get(id(mention))
+        if mention.kind != "name" or cluster is None or index.clusters[cluster].type not in ("person", "unknown"):
+            continue
+        found = title_role(text, index, mention) or apposition_role(text, index, mention)
+        if found and found[0]:
+            roles.setdefault(cluster, []).append((mention.start, *found))
+    return roles
+
+
+TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
+APPOSITION = re.compile(r"^, (?:(?:a|an|the|who is|who was|is) )?([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)")
+
+
+def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
+    """Return the role (and affiliation) in front of a name: "Clinton campaign manager Robby Mook"."""
+    lex = lexicon()
+    if mention.title and mention.title.lower() not in lex["honorifics"]:
+        return split_title(mention.title)
+    window = text[max(0, mention.start - 80) : mention.start]
+    match = TITLE_BEFORE.search(window)
+    if not match:
+        return None
+    words = (match.group(1) + match.group(2)).split()
+    if not words or words[-1].lower() not in lex["role_nouns"]:
+        return None
+    kept: list[str] = []
+    for word in reversed(words):
+        lower = word.lower()
+        if lower in DETERMINERS or lower in lex["not_names"] or word.endswith(","):
+            break
+        kept.insert(0, word)
+    if not kept:
+        return None
+    affiliation = None
+    if len(kept) > 1 and kept[0][:1].isupper() and kept[1].lower() in ORGANISATION_NOUNS | lex["organization_heads"]:
+        owner = kept[0].removesuffix("’s").removesuffix("'s")
+        if plain_key(owner) not in ("republican", "democratic", "gop", "democrat", "state", "federal"):
+            affiliation = f"{owner} {kept[1]}"
+            kept = kept[1:]
+    return " ".join(kept), affiliation
+
+
+def split_title(title: str) -> tuple[str, str | None]:
+    """Split an organisation off a title: "Ohio Democratic Party Chairman" -> ("Chairman", "Ohio Democratic Party")."""
+    words = title.split()
+    heads = lexicon()["organization_heads"]
+    for n in range(len(words) - 2, -1, -1):
+        if words[n].lower() in heads:
+            return " ".join(words[n + 1 :]), " ".join(words[: n + 1])
+    return title, None
+
+
+def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
+    """Return the role and affiliation of an apposition after a name: "Jane Roe, a spokeswoman for the Health Ministry,".
+
+    The role runs to its first role noun; a capitalised "for/of/at/with X" after
+    it is the affiliation ("a writer for The Atlantic"), a lowercase one stays in
+    the role ("chief of staff"); the place after "in" is left out.
+    """
+    lex = lexicon()
+    match = APPOSITION.match(text[mention.end : mention.end + 160])
+    if not match:
+        return None
+    words = match.group(1).split()
+    for n, word in enumerate(words):
+        if word.lower() in lex["role_nouns"] and not (n + 1 < len(words) and words[n + 1].lower() in lex["role_nouns"]):
+            break
+    else:
+        return None
+    role, rest = words[: n + 1], words[n + 1 :]
+    affiliation = None
+    if len(rest) > 1 and rest[0] in ("for", "of", "at", "with", "to"):
+        owner = rest[2:] if rest[1].lower() == "the" else rest[1:]
+        if owner and owner[0][:1].isupper():
+            affiliation = " ".join(owner)
+        elif rest[0] == "of":
+            role += rest
+    return " ".join(role), affiliation

@@ -1,0 +1,346 @@
+"""When each statement was made: a time expression in the cue's clause, resolved to dates.
+
+For every attribution the step looks, in the sentence that holds the cue (or,
+without a cue, the source or the content), for a time expression that
+modifies the cue: "said Sunday", "told CNN on Monday", "said in an interview
+Tuesday", "In a speech on Sept. 12, Obama said", "said last week", "said in
+2012". It takes the one nearest the cue, at most ``MAX_GAP`` characters away
+with no other cue-like verb, quote mark, clause opener ("that", "who") or
+content in between, and never one inside the content: that is what the content
+talks about, not when it was said. Expressions after "since", "until",
+"before", "after", "by" or "next" are skipped: they do not say when.
+``Time.text`` is the expression without its preposition ("Sunday" in "on
+Sunday", "2012" in "in 2012").
+
+Dates are resolved against the article date, as ISO "YYYY-MM-DD":
+
+- a weekday ("Sunday", "Sunday night", "early Monday") is the latest such day
+  on or before the article date, so "said Monday" in a Monday article is that
+  day; "last Sunday" is the latest strictly before it ("this past" reads as
+  "last" throughout);
+- "today", "tonight", "this morning" are the article date; "yesterday" and
+  "last night" the day before;
+- a month and day ("Sept. 12", "3 March") without a year fall in the latest
+  year that keeps them on or before the article date; "March 3 and 4",
+  "March 3-4" and "March 3 to 5" give ``value`` and ``value_end``;
+- "last week" is Monday to Sunday of the previous calendar week, "this week"
+  and "earlier this week" Monday to Sunday of the article's week; "last
+  month" and "last year" are the whole previous month and year, "this month"
+  and "this year" the whole current ones; "last weekend" is the latest whole
+  Saturday and Sunday before the article date, "the weekend" and "this
+  weekend" the latest Saturday on or before it and the Sunday after;
+- "in March" is the latest March that begins on or before the article date,
+  "in March 2015" that month, "in 2012" that year, first to last day.
+
+A range is the whole calendar period, even where it runs past the article
+date; an expression whose first day is after the article date is not taken:
+a statement lies in the past. Vague expressions ("recently", "earlier", "this fall") are no
+times. Without an article date, expressions that carry their year still
+resolve; the others keep their offsets and text with ``value`` None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
+
+from quotegraph.config import Settings
+from quotegraph.enrich import step
+from quotegraph.model import Article, Attribution, Span, Time
+from quotegraph.text.sentences import boundaries
+
+# Farthest a time expression may lie from the cue, in characters of text between them.
+MAX_GAP = 60
+# Farthest a time expression may follow the content it comes after ("… on Friday").
+CLOSE_AFTER_CONTENT = 12
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, 1)}
+
+WEEKDAY_NAME = rf"(?:{'|'.join(WEEKDAYS)})\b"
+MONTH = (
+    r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?:\.|\b))(?!-)"
+)
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\b(?![:.,]?\d)"
+YEAR = r"(?:19|20)\d\d\b"
+DAY_RANGE = r"(?:\s*[-–]\s*|\s+(?:and|to|through|until)\s+)"
+PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+EXPRESSIONS = {
+    # "Sept. 12", "Monday, Oct. 5, 2016", "March 3 and 4", "3 March", "3rd of March"
+    "date": rf"(?:{WEEKDAY_NAME},?\s+)?"
+    rf"(?:{MONTH}\s*{DAY}(?:{DAY_RANGE}(?:{MONTH}\s*)?{DAY})?|{DAY}(?:{DAY_RANGE}{DAY})?\s+(?:of\s+)?{MONTH})"
+    rf"(?:,?\s+{YEAR})?",
+    # "Sunday", "last Sunday", "early Monday", "Friday afternoon"; not "Super Tuesday"
+    "weekday": r"(?<!Super )(?<!Black )(?<!Cyber )(?<!Good )"
+    rf"(?:(?i:earlier|later|late|early)\s+)?(?:(?i:last|this\s+past)\s+)?{WEEKDAY_NAME}{PART_OF_DAY}",
+    # "today", "earlier today", "this morning", "yesterday afternoon", "last night"; not "USA Today"
+    "day": r"(?:(?i:earlier|later)\s+)?(?:to(?:day|night)|(?<![A-Za-z] )To(?:day|night))\b(?!\s+[Ss]how)"
+    r"|[Tt]his\s+(?:morning|afternoon|evening)"
+    rf"|[Yy]esterday{PART_OF_DAY}|(?i:last\s+night)",
+    # "last week", "earlier this week", "this past weekend", "the weekend", "last year"
+    "period": r"(?i:(?:(?:earlier|late|early)\s+)?this|last|this\s+past)\s+(?i:week(?:end)?|month|year)\b"
+    r"|(?i:the\s+weekend)\b",
+    # "March", "early March", "March 2015" (after "in")
+    "month": rf"(?:(?i:early|late)\s+|mid-)?{MONTH}(?:,?\s+{YEAR})?",
+    # "2012" (after "in")
+    "year": YEAR,
+}
+ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in EXPRESSIONS.items())
+EXPRESSION = re.compile(ALTERNATIVES)
+# An expression with the preposition before it; the preposition is not part of the expression.
+PREPOSITION = r"(?i:on|in|during|over|at|from|since|until|till|by|before|after|next|ahead\s+of|this\s+coming)"
+EXPRESSION_IN_TEXT = re.compile(rf"\b(?:(?P<preposition>{PREPOSITION})\s+)?(?:{ALTERNATIVES})")
+# Prepositions that put the statement before, after or around the time, not at it.
+NOT_AT = {"since", "until", "till", "by", "before", "after", "next", "ahead of", "this coming"}
+# A bare month or year is a time only after one of these ("in March", "in 2012").
+MONTH_OR_YEAR_AFTER = {"in", "during"}
+
+# A phrase that ends in the expression and puts the statement before or after it.
+NOT_AT_PHRASE = re.compile(r"\b(?i:after|before|since|until|ahead\s+of|up\s+to)\b[^,;:]*$")
+# Between the cue and its time: another cue-like verb, a quote mark, a bracket or a clause opener.
+CLAUSE_BREAK = re.compile(
+    r"[“”\";:()]|,\s*(?:and|or)\b|\b(?:said|say|says|saying|told|tell|tells|added|adds|wrote|writes|asked|asks"
+    r"|stated|states|announced|claimed|argued|insisted|noted|explained|according|that|who|whom|whose|which|when"
+    r"|where|while|because|although|though|if|but|since|after|before)\b"
+)
+# A relative clause that the expression ends ("Smith, who arrived on Sunday, said"): its time, not the cue's.
+RELATIVE_CLAUSE = re.compile(r"\b(?:who|whom|whose|which)\b[^,;:.!?]*$")
+# "Sept." before a day: not a sentence end, though ``boundaries`` takes it for one.
+ABBREVIATED_MONTH_BEFORE_DAY = re.compile(r"(?<![A-Za-z])(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s+\d")
+MONTH_NAME = re.compile(MONTH)
+NUMBER = re.compile(r"\d+")
+PREVIOUS = re.compile(r"\b(?i:last|past)\b")
+
+
+class Expression(NamedTuple):
+    """A time expression found in a text: its offsets and its text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@step("times")
+def add_times(article: Article, settings: Settings) -> Article:
+    """Set the time of every attribution from the time expression in its cue's clause."""
+    ends = sentence_ends(article.text)
+    for attribution in article.attributions:
+        attribution.time = time_of(article.text, attribution, article.date, ends)
+    return article
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Return the sentence ends of ``text`` as ``boundaries`` finds them, less those inside "Sept. 12"."""
+    return [
+        end
+        for end in boundaries(text).tolist()
+        if not ABBREVIATED_MONTH_BEFORE_DAY.search(text, max(0, end - 5), end + 3)
+    ]
+
+
+def time_of(text: str, attribution: Attribution, date: dt.date | None, sentence_ends: list[int]) -> Time | None:
+    """Return when ``attribution`` was made, from the expression nearest its cue, or None."""
+    anchor = attribution.cue or attribution.source or attribution.content
+    start, end = sentence_around(sentence_ends, anchor, len(text))
+    candidates = []
+    for expression in find_expressions(text, start, end):
+        distance = clause_distance(text, attribution, anchor, expression)
+        if distance is None:
+            continue
+        value, value_end = resolve(expression.text, date)
+        if date is not None and value is not None and value > date.isoformat():
+            continue
+        # Nearest first; at equal distance, after the cue ("said Monday") before it.
+        candidates.append(((distance, expression.start < anchor.start), expression, value, value_end))
+    if not candidates:
+        return None
+    _, expression, value, value_end = min(candidates, key=lambda candidate: candidate[0])
+    return Time(start=expression.start, end=expression.end, text=expression.text, value=value, value_end=value_end)
+
+
+def clause_distance(text: str, attribution: Attribution, anchor: Span, expression: Expression) -> int | None:
+    """Return how many characters lie between ``anchor`` and ``expression``, or None if it is not in its clause.
+
+    It is not where it lies inside the content or the source, more than
+    ``MAX_GAP`` characters away, with content, another cue-like verb or a
+    clause break between them (the source between them does not count), or
+    at the end of a relative clause before the cue.
+    """
+    content, source = attribution.content.pieces, attribution.source
+    if any(a < expression.end and expression.start < b for a, b in content + (source.pieces if source else [])):
+        return None
+    if expression.start >= anchor.start:
+        gap_start, gap_end = anchor.end, expression.start
+    else:
+        gap_start, gap_end = expression.end, anchor.start
+    if any(gap_start <= a < gap_end for a, _ in content):
+        # "offered some advice to Clinton on Friday": a time right after the
+        # content, and outside it, still dates the cue's clause.
+        content_end = max(b for _, b in content)
+        if expression.start < content_end or expression.start - content_end > CLOSE_AFTER_CONTENT:
+            return None
+        if CLAUSE_BREAK.search(text, content_end, expression.start):
+            return None
+        return expression.start - content_end
+    if gap_end - gap_start > MAX_GAP:
+        return None
+    # The source may lie in between ("On Monday, Rep. Gwen Moore (D-Wis.) said"): look on either side of it.
+    source_start, source_end = (source.start, source.end) if source else (gap_end, gap_end)
+    around_source = ((gap_start, min(gap_end, source_start)), (max(gap_start, source_end), gap_end))
+    if any(CLAUSE_BREAK.search(text, a, b) for a, b in around_source):
+        return None
+    if (
+        expression.end <= anchor.start
+        and "," in text[gap_start:gap_end]
+        and RELATIVE_CLAUSE.search(text, max(0, expression.start - MAX_GAP), expression.start)
+    ):
+        return None
+    return max(0, gap_end - gap_start)
+
+
+def sentence_around(ends: list[int], span: Span, length: int) -> tuple[int, int]:
+    """Return the start and end of the sentence, or sentences, that hold ``span``."""
+    before = bisect_right(ends, span.start)
+    after = bisect_left(ends, span.end)
+    return (ends[before - 1] if before else 0), (ends[after] if after < len(ends) else length)
+
+
+def find_expressions(text: str, start: int, end: int) -> list[Expression]:
+    """Return the time expressions of ``text[start:end]`` that can say when something was said."""
+    expressions = []
+    for match in EXPRESSION_IN_TEXT.finditer(text, start, end):
+        kind = match.lastgroup
+        preposition = " ".join((match["preposition"] or "").lower().split())
+        if preposition in NOT_AT or (kind in ("month", "year") and preposition not in MONTH_OR_YEAR_AFTER):
+            continue
+        if NOT_AT_PHRASE.search(text, max(start, match.start() - MAX_GAP), match.start()):  # "after a test in January"
+            continue
+        expressions.append(Expression(match.start(kind), match.end(kind), match[kind]))
+    return expressions
+
+
+def resolve(expression_text: str, date: dt.date | None) -> tuple[str | None, str | None]:
+    """Return the first and last day ``expression_text`` stands for, the last None for a single day.
+
+    Relative expressions need the article ``date``; without it, or for an
+    impossible date, the first day is None too.
+    """
+    match = EXPRESSION.fullmatch(expression_text)
+    if match is None:
+        return None, None
+    try:
+        first, last = RESOLVERS[match.lastgroup](expression_text, date)
+    except ValueError:  # "Feb. 30"
+        return None, None
+    if first is None:
+        return None, None
+    return first.isoformat(), (last.isoformat() if last != first else None)
+
+
+DayRange = tuple[dt.date | None, dt.date | None]
+ONE_DAY = dt.timedelta(days=1)
+
+
+def date_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve a month and day, or days, with or without a year."""
+    months = [MONTH_NUMBERS[name[:3]] for name in MONTH_NAME.findall(text)]
+    numbers = NUMBER.findall(text)
+    days = [int(n) for n in numbers if len(n) <= 2]
+    years = [int(n) for n in numbers if len(n) == 4]
+    if years:
+        year = years[0]
+    elif date is None:
+        return None, None
+    else:
+        year = date.year if (months[0], days[0]) <= (date.month, date.day) else date.year - 1
+    first = dt.date(year, months[0], days[0])
+    last = dt.date(year, months[-1], days[-1])
+    if last < first:  # "Dec. 30 to Jan. 2"
+        last = last.replace(year=year + 1)
+    return first, last
+
+
+def weekday_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve a weekday: the latest on or before ``date``, strictly before after "last"."""
+    if date is None:
+        return None, None
+    weekday = next(i for i, name in enumerate(WEEKDAYS) if name in text)
+    back = (date.weekday() - weekday) % 7
+    if back == 0 and is_previous(text):
+        back = 7
+    day = date - dt.timedelta(days=back)
+    return day, day
+
+
+def day_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve "today", "tonight", "this morning", "yesterday", "last night"."""
+    if date is None:
+        return None, None
+    lowered = text.lower()
+    day = date - ONE_DAY if "yesterday" in lowered or lowered.startswith("last") else date
+    return day, day
+
+
+def period_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve "this/last week", "the/this/last weekend", "this/last month", "this/last year"."""
+    if date is None:
+        return None, None
+    unit = text.lower().split()[-1]
+    previous = is_previous(text)
+    if unit == "week":
+        monday = date - dt.timedelta(days=date.weekday())
+        return (monday - 7 * ONE_DAY, monday - ONE_DAY) if previous else (monday, monday + 6 * ONE_DAY)
+    if unit == "weekend":
+        saturday = date - dt.timedelta(days=(date.weekday() - 5) % 7)
+        if previous and date.weekday() >= 5:
+            saturday -= 7 * ONE_DAY
+        return saturday, saturday + ONE_DAY
+    if unit == "month":
+        if previous:
+            last = date.replace(day=1) - ONE_DAY
+            return last.replace(day=1), last
+        following = (date.replace(day=28) + 4 * ONE_DAY).replace(day=1)
+        return date.replace(day=1), following - ONE_DAY
+    if previous:
+        return dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31)
+    return dt.date(date.year, 1, 1), dt.date(date.year, 12, 31)
+
+
+def month_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve a month, with or without a year: its first to its last day."""
+    month = MONTH_NUMBERS[MONTH_NAME.search(text)[0][:3]]
+    year_match = NUMBER.search(text)
+    if year_match:
+        year = int(year_match[0])
+    elif date is None:
+        return None, None
+    else:
+        year = date.year if month <= date.month else date.year - 1
+    first = dt.date(year, month, 1)
+    return first, (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - ONE_DAY
+
+
+def year_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve a year: January 1 to December 31."""
+    year = int(text)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def is_previous(text: str) -> bool:
+    """Say whether ``text`` points back to the previous one ("last Sunday", "this past week")."""
+    return PREVIOUS.search(text) is not None
+
+
+RESOLVERS = {
+    "date": date_range,
+    "weekday": weekday_range,
+    "day": day_range,
+    "period": period_range,
+    "month": month_range,
+    "year": year_range,
+}

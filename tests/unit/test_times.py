@@ -1,0 +1,219 @@
+import datetime as dt
+
+import pytest
+
+from quotegraph.enrich import STEPS
+from quotegraph.enrich.times import add_times, find_expressions, resolve
+from quotegraph.model import Article, Attribution, Span
+
+MONDAY = dt.date(2021, 11, 1)
+
+
+def span(text: str, part: str, after: str = "") -> Span:
+    """Span over the first ``part`` of ``text`` that follows ``after``."""
+    start = text.index(part, text.index(after) + len(after) if after else 0)
+    return Span.from_parts(text, [(start, start + len(part))])
+
+
+def timed(text: str, source: str, cue: str | None, content: str, date: dt.date | None = MONDAY):
+    """Run the step over one attribution written into ``text`` (its cue after its source) and return its time."""
+    attribution = Attribution(
+        id="a1",
+        source=span(text, source),
+        cue=span(text, cue, after=source) if cue else None,
+        content=span(text, content),
+    )
+    article = Article(id="t", text=text, date=date, attributions=[attribution])
+    return add_times(article, {}).attributions[0].time
+
+
+def test_the_step_is_registered():
+    assert STEPS["times"] is add_times
+
+
+def test_on_sunday_across_a_month_boundary():
+    text = "The mayor said on Sunday that the bridge would reopen."
+    time = timed(text, "The mayor", "said", "the bridge would reopen")
+    assert (time.text, time.value, time.value_end) == ("Sunday", "2021-10-31", None)
+    assert text[time.start : time.end] == "Sunday"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "expression", "value"),
+    [
+        ("Senator Ames told CNN on Monday that she would run.", "told", "Monday", "2021-11-01"),
+        ("Senator Ames said in an interview Tuesday that she would run.", "said", "Tuesday", "2021-10-26"),
+        ("Senator Ames said Tuesday morning that she would run.", "said", "Tuesday morning", "2021-10-26"),
+        ("Earlier today, Senator Ames said that she would run.", "said", "Earlier today", "2021-11-01"),
+        ("At Friday's rally, Senator Ames said that she would run.", "said", "Friday", "2021-10-29"),
+        ("Senator Ames said in 2012 that she would run.", "said", "2012", "2012-01-01"),
+        ("Senator Ames said this morning that she would run.", "said", "this morning", "2021-11-01"),
+    ],
+)
+def test_phrasings(sentence, cue, expression, value):
+    time = timed(sentence, "Senator Ames", cue, "she would run")
+    assert (time.text, time.value) == (expression, value)
+
+
+def test_weekday_across_a_year_boundary():
+    text = "Officials said Thursday that the roads were clear."
+    time = timed(text, "Officials", "said", "the roads were clear", date=dt.date(2022, 1, 3))
+    assert time.value == "2021-12-30"
+
+
+def test_weekday_equal_to_the_article_date_is_that_day():
+    text = "The minister said Monday night that talks had failed."
+    time = timed(text, "The minister", "said", "talks had failed")
+    assert (time.text, time.value) == ("Monday night", "2021-11-01")
+
+
+def test_last_weekday_is_strictly_before_the_article_date():
+    text = "The minister said last Monday that talks had failed."
+    assert timed(text, "The minister", "said", "talks had failed").value == "2021-10-25"
+
+
+def test_month_day_range():
+    text = "Speaking on March 3 and 4, the governor said the state was ready."
+    time = timed(text, "the governor", "said", "the state was ready")
+    assert (time.text, time.value, time.value_end) == ("March 3 and 4", "2021-03-03", "2021-03-04")
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "value_end"),
+    [
+        ("March 3-4", "2021-03-03", "2021-03-04"),
+        ("March 3 to 5", "2021-03-03", "2021-03-05"),
+        ("3 March", "2021-03-03", None),
+        ("Oct. 5, 2016", "2016-10-05", None),
+        ("Dec. 30 to Jan. 2", "2020-12-30", "2021-01-02"),
+        ("Nov. 2", "2020-11-02", None),  # a day after the article date is last year's
+        ("last month", "2021-10-01", "2021-10-31"),
+        ("earlier this week", "2021-11-01", "2021-11-07"),
+        ("this month", "2021-11-01", "2021-11-30"),
+        ("last year", "2020-01-01", "2020-12-31"),
+        ("2012", "2012-01-01", "2012-12-31"),
+        ("March", "2021-03-01", "2021-03-31"),
+        ("December", "2020-12-01", "2020-12-31"),
+        ("March 2015", "2015-03-01", "2015-03-31"),
+        ("the weekend", "2021-10-30", "2021-10-31"),
+        ("tonight", "2021-11-01", None),
+        ("last night", "2021-10-31", None),
+        ("Feb. 30", None, None),
+    ],
+)
+def test_resolve(expression, value, value_end):
+    assert resolve(expression, MONDAY) == (value, value_end)
+
+
+def test_last_week_is_the_previous_calendar_week():
+    text = "The company announced last week that it would close the plant."
+    time = timed(text, "The company", "announced", "it would close the plant", date=dt.date(2021, 11, 4))
+    assert (time.text, time.value, time.value_end) == ("last week", "2021-10-25", "2021-10-31")
+
+
+def test_yesterday_is_the_day_before():
+    text = "Yesterday, the senator told reporters she would run."
+    time = timed(text, "the senator", "told", "she would run")
+    assert (time.text, time.value) == ("Yesterday", "2021-10-31")
+
+
+@pytest.mark.parametrize("written", ["Sept. 12", "Sep 12", "Sept 12", "September 12"])
+def test_abbreviated_months(written):
+    text = f"In a speech on {written}, Obama said the war was over."
+    time = timed(text, "Obama", "said", "the war was over")
+    assert (time.text, time.value) == (written, "2021-09-12")
+
+
+def test_a_time_inside_the_content_is_not_taken():
+    text = "The coach said the team would play on Sunday."
+    assert timed(text, "The coach", "said", "the team would play on Sunday") is None
+
+
+def test_the_nearest_time_outside_the_content_wins():
+    text = "On Friday, the coach said Saturday that the team would play on Sunday."
+    time = timed(text, "the coach", "said", "the team would play on Sunday")
+    assert (time.text, time.value) == ("Saturday", "2021-10-30")
+
+
+def test_without_a_date_relative_times_keep_their_text_only():
+    text = "The mayor said on Sunday that the bridge would reopen."
+    time = timed(text, "The mayor", "said", "the bridge would reopen", date=None)
+    assert (time.text, time.value, time.value_end) == ("Sunday", None, None)
+
+
+def test_without_a_date_times_with_a_year_still_resolve():
+    text = "The mayor said on Oct. 5, 2016, that the bridge would reopen."
+    time = timed(text, "The mayor", "said", "the bridge would reopen", date=None)
+    assert (time.text, time.value) == ("Oct. 5, 2016", "2016-10-05")
+
+
+def test_no_time_expression_gives_none():
+    text = "The mayor said that the bridge would reopen soon."
+    assert timed(text, "The mayor", "said", "the bridge would reopen soon") is None
+
+
+def test_vague_times_are_not_taken():
+    text = "The mayor recently said in the past that the bridge would reopen."
+    assert timed(text, "The mayor", "said", "the bridge would reopen") is None
+
+
+@pytest.mark.parametrize(
+    ("between", "taken"),
+    [
+        ("in an address to the town council", True),
+        ("in a long and rambling address to the assembled town council", False),
+    ],
+)
+def test_far_away_times_are_not_taken(between, taken):
+    text = f"The mayor said {between} on Sunday: the bridge would reopen."
+    time = timed(text, "The mayor", "said", "the bridge would reopen")
+    assert (time is not None) == taken
+
+
+def test_times_across_another_cue_are_not_taken():
+    text = "The coach said Sunday that the team was ready, and the mayor said the bridge would reopen."
+    assert timed(text, "the mayor", "said", "the bridge would reopen") is None
+
+
+def test_times_of_a_relative_clause_are_not_taken():
+    text = "The mayor, who arrived on Sunday, said the bridge would reopen."
+    assert timed(text, "The mayor", "said", "the bridge would reopen") is None
+    text = "The mayor, who on Sunday said the bridge would reopen, left."
+    assert timed(text, "The mayor", "said", "the bridge would reopen").value == "2021-10-31"
+
+
+def test_times_in_the_next_sentence_are_not_taken():
+    text = "The mayor said the bridge would reopen. Sunday was quiet."
+    assert timed(text, "The mayor", "said", "the bridge would reopen") is None
+
+
+def test_without_a_cue_the_source_anchors_the_search():
+    text = "According to the mayor on Sunday, the bridge would reopen."
+    time = timed(text, "the mayor", None, "the bridge would reopen")
+    assert time.value == "2021-10-31"
+
+
+def test_times_the_statement_is_before_or_after_are_not_taken():
+    text = "The mayor said before Sunday that the bridge would reopen."
+    assert timed(text, "The mayor", "said", "the bridge would reopen") is None
+    text = "The mayor has said since 2012 that the bridge would reopen."
+    assert timed(text, "The mayor", "has said", "the bridge would reopen") is None
+
+
+def test_future_times_are_not_taken():
+    text = "The mayor said in 2025 that the bridge would reopen."
+    assert timed(text, "The mayor", "said", "the bridge would reopen") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Trump told USA Today that he would win.", "Biden told CBS This Morning he would win.",
+             "She spoke at the Super Tuesday rally and said she would win."]
+)
+def test_names_are_not_times(text):
+    assert [e.text for e in find_expressions(text, 0, len(text))] == []
+
+
+def test_a_full_month_name_leaves_the_full_stop_out():
+    text = "The mayor said the bridge would reopen, he said in August. Then it rained."
+    [expression] = find_expressions(text, 0, len(text))
+    assert expression.text == "August"
