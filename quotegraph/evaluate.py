@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from quotegraph.enrich.responses import merge_continuations
 from quotegraph.errors import BadInput
 from quotegraph.ingest.brat import parse_ann, read_split
 from quotegraph.model import Article, Span, normalise_parts
@@ -69,7 +70,9 @@ def score(gold: list[Article], pred: list[Article]) -> dict[str, Any]:
     """Score predicted articles against gold ones, matched by ``id``.
 
     A gold article without a prediction counts as predicting nothing;
-    predictions for articles not in gold are ignored.
+    predictions for articles not in gold are ignored. Continuations (quotes
+    split off at paragraph breaks, with ``continues`` set) are folded back into
+    the attribution they continue, as PolNeAR annotates them.
 
     Returns:
         ``{"articles", "missing_predictions", "source"|"cue"|"content": {"exact", "overlap"},
@@ -79,7 +82,10 @@ def score(gold: list[Article], pred: list[Article]) -> dict[str, Any]:
     Raises:
         BadInput: a predicted article's text differs from its gold text.
     """
-    pred_by_id = {article.id: article for article in pred}
+    pred_by_id = {
+        article.id: article.model_copy(update={"attributions": merge_continuations(article.attributions, article.text)})
+        for article in pred
+    }
     gold_ids = {article.id for article in gold}
     extra = [article_id for article_id in pred_by_id if article_id not in gold_ids]
     if extra:

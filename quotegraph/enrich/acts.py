@@ -46,15 +46,17 @@ class Match:
 class Lexicon:
     """Labelled phrases of lemmas ("call for", "ask * to"), matched against lemmatised text."""
 
-    def __init__(self, phrases: dict[str, list[str]], forms: dict[str, str]) -> None:
+    def __init__(self, phrases: dict[str, list[str]], forms: dict[str, str], words: tuple[str, ...] = ()) -> None:
+        """Index ``phrases`` by label; ``words`` are more lemmas to know ("refuse" of "refused")."""
         self.forms = forms
         self.labels = list(phrases)
-        self.vocabulary = {w for ps in phrases.values() for p in ps for w in p.split()} | set(forms.values())
+        self.vocabulary = {w for ps in phrases.values() for p in ps for w in p.split()}
+        self.vocabulary |= set(forms.values()) | set(words)
         self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         for label, entries in phrases.items():
             for entry in entries:
-                words = tuple(w if w == "*" else self.lemma(w) for w in entry.split())
-                self.by_first[words[0]].append((label, words))
+                lemmas = tuple(w if w == "*" else self.lemma(w) for w in entry.split())
+                self.by_first[lemmas[0]].append((label, lemmas))
 
     def lemma(self, word: str) -> str:
         """Return the lemma of ``word``: a form of the table, a stripped form the lexicon knows, or the word."""
@@ -123,7 +125,7 @@ def rules() -> Rules:
     """Load and compile ``data/acts.toml`` once."""
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     forms, framing = data["forms"], dict(data["framing"])
-    cues = Lexicon(data["cues"], forms)
+    cues = Lexicon(data["cues"], forms, tuple(data["negation"]["words"]))
     verbs = framing.pop("verbs")
     names = sorted(data["media"]["names"], key=len, reverse=True)
     return Rules(
@@ -134,7 +136,7 @@ def rules() -> Rules:
         negation_keeps=frozenset(data["negation"]["keeps"]),
         media_heads=frozenset(data["media"]["heads"]),
         media_names=re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\W*$", re.IGNORECASE),
-        content={act: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE) for act, ps in data["content"].items()},
+        content={act: re.compile("|".join(f"(?:{p})" for p in ps), re.I) for act, ps in data["content"].items()},
     )
 
 
@@ -210,12 +212,17 @@ def is_media(attribution: Attribution) -> bool:
         return attribution.speaker.type in {"media", "document"}
     if attribution.source is None:
         return False
-    head = HEAD_END.split(attribution.source.text, maxsplit=1)[0].strip()
+    head = source_head(attribution.source.text)
     words = WORD.findall(head.lower())
     if words and words[-1] in {"'s", "’s"}:
         words.pop()
     last = words[-1] if words else ""
     return bool({last, last.removesuffix("s")} & rules().media_heads) or rules().media_names.search(head) is not None
+
+
+def source_head(source: str) -> str:
+    """Return the head of a source: its text up to the first comma, preposition or relative pronoun."""
+    return HEAD_END.split(source, maxsplit=1)[0].strip()
 
 
 def content_act(content: str) -> str | None:

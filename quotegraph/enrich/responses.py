@@ -21,7 +21,7 @@ by another speaker. Each scores
   words), over the size of the smaller of the two stem sets (at least
   ``MIN_STEMS``): a denial that paraphrases the claim shares most of its stems;
 * ``TARGET`` when the claim names the replier ("Smith accused Jones …",
-  answered by Jones);
+  answered by Jones), or the reply names the claimant;
 * ``MENTION`` when the reply points at the claim with a noun that fits it,
   after a determiner or a possessive ("Smith's remarks", "the allegations",
   "the report");
@@ -29,8 +29,11 @@ by another speaker. Each scores
 
 The best candidate is linked when it scores at least ``THRESHOLD`` and beats
 every candidate of another speaker by ``MARGIN``; otherwise nothing is linked.
-An attribution that is not a reply is linked only to an accusation or question
-that names its speaker, on the same terms.
+A reply is not linked to a reply of the same act (a headline and the lead that
+restates it). An attribution that is not a reply is linked only to an earlier
+accusation or question that names its speaker, or, when it accuses, appeals,
+warns or questions itself, to a claim of someone it names ("Axelrod called on
+Dean to apologize" answers Dean's tweet), on the same terms.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ import numpy as np
 
 from quotegraph.config import Settings
 from quotegraph.enrich import step
-from quotegraph.enrich.acts import Lexicon, following
+from quotegraph.enrich.acts import Lexicon, following, source_head
 from quotegraph.enrich.acts import rules as act_rules
 from quotegraph.model import Article, Attribution, Span
 from quotegraph.text.words import SHAPE_ID, Words, tokenize
@@ -54,16 +57,18 @@ from quotegraph.text.words import SHAPE_ID, Words, tokenize
 DATA = Path(__file__).parent / "data" / "responses.toml"
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 NAME = re.compile(r"\b[A-Z][\w'’.-]*")
+NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*+(?:\s+[A-Z][\w'’.-]*+)*+(?!\s+[a-z])")
 POSSESSIVE = re.compile(r"['’]s?$")
-POINTERS = frozenset({"the", "this", "that", "these", "those", "such", "his", "her", "their", "its", "your", "my", "our"})
-SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ies", "ied", "ers", "ed", "es", "ly", "s")
+SUFFIXES = (
+    "ations", "ation", "ments", "ment", "ings", "ing", "ions", "ion", "ies", "ied", "ers", "ed", "es", "ly", "s",
+)
 STEM_LENGTH = 6  # stems are cut to this many characters: "classified" and "classification" meet
-SHARED = 3.0  # weight of the content overlap, a share between 0 and 1
+SHARED = 4.0  # weight of the content overlap, a share between 0 and 1
 MIN_STEMS = 3  # the overlap of a reply or claim with fewer stems is counted over this many
 THRESHOLD = 3.0  # score a claim needs to be linked
 MARGIN = 0.5  # lead the best claim needs over a claim of another speaker
 TARGET = 2.0  # the claim names the replier
-MENTION = 2.0  # the reply names the claimant or the claim
+MENTION = 2.0  # the reply points at the claim ("the allegations")
 LATER = 1.0  # the claim comes after the reply
 WORDLIKE = [SHAPE_ID[s] for s in ("lower", "title", "upper", "mixed", "digit", "other")]
 OPENING_QUOTES = "\"“‘'"
@@ -106,21 +111,21 @@ def split(text: str, words: Words, attribution: Attribution, groups: list[list[t
     first = attribution.model_copy(
         update={"content": Span.from_parts(text, groups[0]), "kind": quote_kind(words, groups[0])}
     )
-    pieces = [first]
+    chain = [first]
     for n, group in enumerate(groups[1:], 1):
-        pieces.append(
+        chain.append(
             attribution.model_copy(
                 update={
                     "id": f"{attribution.id}.{n}",
                     "cue": None,
                     "content": Span.from_parts(text, group),
                     "kind": quote_kind(words, group),
-                    "continues": pieces[-1].id,
+                    "continues": chain[-1].id,
                     "responds_to": None,
                 }
             )
         )
-    return pieces
+    return chain
 
 
 def quote_kind(words: Words, pieces: list[tuple[int, int]]) -> str:
@@ -130,7 +135,7 @@ def quote_kind(words: Words, pieces: list[tuple[int, int]]) -> str:
         lo, hi = np.searchsorted(words.starts, start), np.searchsorted(words.starts, end)
         wordlike = np.isin(words.shape[lo:hi], WORDLIKE)
         inside.append((words.context[lo:hi] & 1)[wordlike])
-    flags = np.concatenate(inside) if inside else np.zeros(0, dtype=np.int64)
+    flags = np.concatenate(inside)
     if flags.size and flags.all():
         return "direct"
     return "mixed" if flags.any() else "indirect"
@@ -223,7 +228,9 @@ class Rules:
     reply_cues: Lexicon
     reply_acts: frozenset[str]
     answered_acts: frozenset[str]
+    answering_acts: frozenset[str]
     claim_nouns: dict[str, frozenset[str]]
+    pointers: frozenset[str]
     titles: frozenset[str]
     stopwords: frozenset[str]
 
@@ -236,7 +243,9 @@ def rules() -> Rules:
         reply_cues=Lexicon({"reply": data["reply"]["cues"]}, act_rules().cues.forms),
         reply_acts=frozenset(data["reply"]["acts"]),
         answered_acts=frozenset(data["reply"]["answered_acts"]),
+        answering_acts=frozenset(data["reply"]["answering_acts"]),
         claim_nouns={act: frozenset(ws) for act, ws in data["claim_nouns"].items()},
+        pointers=frozenset(data["pointers"]["words"]),
         titles=frozenset(data["names"]["titles"]),
         stopwords=frozenset(data["stopwords"]["words"]),
     )
@@ -268,11 +277,12 @@ def responses(article: Article, settings: Settings) -> Article:
 
 
 def describe(article: Article, attribution: Attribution, index: int, by_id: dict[str, Attribution]) -> Claim:
-    """Gather the speaker, names, content stems and the words around cue and content of one attribution."""
+    """Gather the speaker, names, content stems and the words of cue, the words after it and content."""
     root = chain_root(attribution, by_id)
     names = speaker_names(article, root)
-    spans = [s for s in (attribution.cue, attribution.content) if s is not None]
-    around = article.text[min(s.start for s in spans) : max(s.end for s in spans)]
+    cue = attribution.cue
+    around = f"{cue.text} {following(article.text, cue.end)} " if cue else ""
+    around += attribution.content.text
     return Claim(
         attribution=attribution,
         index=index,
@@ -299,7 +309,7 @@ def is_reply(text: str, attribution: Attribution) -> bool:
 def pointed_nouns(text: str) -> frozenset[str]:
     """Return the words (singular, lowercase) that follow a determiner or a possessive within two words."""
     tokens = TOKEN.findall(text)
-    pointers = [t.lower() in POINTERS or POSSESSIVE.search(t) is not None for t in tokens]
+    pointers = [t.lower() in rules().pointers or POSSESSIVE.search(t) is not None for t in tokens]
     return frozenset(t.lower().removesuffix("s") for i, t in enumerate(tokens) if any(pointers[max(0, i - 2) : i]))
 
 
@@ -309,13 +319,19 @@ def name_word(word: str) -> str:
 
 
 def speaker_names(article: Article, attribution: Attribution) -> frozenset[str]:
-    """Return the lowercase name words of the speaker: its entity's names, its name, its source's names."""
+    """Return the lowercase name words of the speaker: its entity's names, its name, the names its source starts with.
+
+    Of the source only the head counts ("Rep. Adam Schiff, the top Democrat on
+    …" -> "Rep. Adam Schiff"), and a capitalised run before a lowercase word is
+    a modifier, not a name ("Clinton supporters", "Nuclear proliferation experts").
+    """
     texts = []
     speaker = attribution.speaker
     if speaker is not None:
         texts += [name for e in article.entities if e.id == speaker.entity for name in (e.name, *e.names)]
         texts.append(speaker.name or "")
-    texts.append(attribution.source.text if attribution.source else "")
+    if attribution.source is not None:
+        texts += NAME_RUN.findall(source_head(attribution.source.text))
     words = (name_word(w) for t in texts for w in NAME.findall(t))
     return frozenset(w for w in words if w and w not in rules().titles)
 
@@ -350,7 +366,8 @@ def answered(reply: Claim, claims: list[Claim], df: Counter) -> str | None:
     scored = [(score(reply, claim, df), claim) for claim in claims if may_answer(reply, claim)]
     if not scored:
         return None
-    scored.sort(key=lambda pair: (pair[0], pair[1].index < reply.index, -abs(pair[1].index - reply.index)), reverse=True)
+    # best first; on a tie an earlier claim, then the nearest
+    scored.sort(key=lambda pair: (-pair[0], pair[1].index > reply.index, abs(pair[1].index - reply.index)))
     best_score, best = scored[0]
     rivals = [s for s, claim in scored[1:] if claim.speaker != best.speaker]
     if best_score < THRESHOLD or (rivals and best_score - rivals[0] < MARGIN):
@@ -359,13 +376,17 @@ def answered(reply: Claim, claims: list[Claim], df: Counter) -> str | None:
 
 
 def may_answer(reply: Claim, claim: Claim) -> bool:
-    """May ``reply`` answer ``claim``: another speaker's, and for a non-reply an earlier accusation naming it?"""
+    """May ``reply`` answer ``claim``: another speaker's, not a like reply; for a non-reply, an accusation naming it?"""
     if claim is reply or claim.attribution.responds_to == reply.attribution.id:
         return False
     if reply.speaker is not None and claim.speaker == reply.speaker:
         return False
+    if reply.reply and claim.reply and claim.attribution.act == reply.attribution.act:
+        return False  # a restatement (a headline and its lead), not a claim and its answer
     if reply.reply:
         return True
+    if reply.attribution.act in rules().answering_acts and targets(reply, claim):
+        return True  # "Axelrod calls on Dean to apologize" answers Dean's tweet
     return claim.index < reply.index and claim.attribution.act in rules().answered_acts and targets(claim, reply)
 
 
@@ -381,4 +402,5 @@ def score(reply: Claim, claim: Claim, df: Counter) -> float:
     nouns = rules().claim_nouns
     mentioned = bool(reply.pointed & (nouns["any"] | nouns.get(claim.attribution.act or "", frozenset())))
     later = claim.index > reply.index
-    return SHARED * shared + TARGET * targets(claim, reply) + MENTION * mentioned - LATER * later
+    named = targets(claim, reply) or targets(reply, claim)
+    return SHARED * shared + TARGET * named + MENTION * mentioned - LATER * later

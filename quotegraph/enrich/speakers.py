@@ -33,7 +33,7 @@ from quotegraph.config import Settings
 from quotegraph.enrich import step
 from quotegraph.enrich.entities import EntityIndex, entities_of, plain_key
 from quotegraph.model import Article, Attribution, Span, Speaker
-from quotegraph.nlp.mentions import Mention, lexicon
+from quotegraph.nlp.mentions import ACRONYM, Mention, lexicon
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "some", "one", "another", "two", "three", "several", "many", "most", "other"}
 POSSESSIVE_DETERMINERS = {"his", "her", "its", "their"}
@@ -407,8 +407,8 @@ def resolve_role_description(
     for n, cluster in enumerate(index.clusters):
         if cluster.type != "person" or not any(m.end <= source.start for m in cluster.mentions):
             continue
-        if any(m.title and head in m.title.lower().split() for m in cluster.mentions):
-            return Resolution(cluster=n)  # "the president" of "President Obama"
+        if any(m.title and head in title_words(m.title) for m in cluster.mentions):
+            return Resolution(cluster=n)  # "the president" of "President Obama", "the senator" of "Sen. Kaine"
         seen = set()
         for mention in cluster.mentions:
             window = article.text[max(0, mention.start - 80) : mention.end + 80].lower()
@@ -436,6 +436,14 @@ def resolve_role_description(
     return nearest_before(index, source.start, lambda c: c.type == "person", fallback="person")
 
 
+ABBREVIATED_TITLES = {"sen.": "senator", "gov.": "governor", "rep.": "representative", "gen.": "general", "del.": "delegate", "lt.": "lieutenant"}
+
+
+def title_words(title: str) -> set[str]:
+    """Return the lowercase words of a title, abbreviations spelled out ("Sen." -> "senator")."""
+    return {ABBREVIATED_TITLES.get(word, word) for word in title.lower().split()}
+
+
 def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str, str | None]]]:
     """Return the roles (position, role, affiliation) the article gives each person entity at its names."""
     roles: dict[int, list[tuple[int, str, str | None]]] = {}
@@ -449,6 +457,7 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
     return roles
 
 
+PARTY_TAG_AFTER = re.compile(r"^\s*\((?:[DRI]|Dem|Rep|Ind)\.?-[^()]{1,30}\)")
 TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
 APPOSITION = re.compile(r"^, (?:(?:a|an|the|who is|who was|is) )?([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)")
 
@@ -457,7 +466,7 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     """Return the role (and affiliation) in front of a name: "Clinton campaign manager Robby Mook"."""
     lex = lexicon()
     if mention.title and mention.title.lower() not in lex["honorifics"]:
-        return split_title(mention.title)
+        return split_title(mention.title.split())
     window = text[max(0, mention.start - 80) : mention.start]
     match = TITLE_BEFORE.search(window)
     if not match:
@@ -468,39 +477,62 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     kept: list[str] = []
     for word in reversed(words):
         lower = word.lower()
-        if lower in DETERMINERS or lower in lex["not_names"] or word.endswith(","):
+        sentence_end = word.endswith(".") and len(word) > 3 and lower not in lex["honorifics"] | lex["title_roles"]
+        if lower in DETERMINERS or lower in lex["not_names"] or word.endswith((",", ";", ":")) or sentence_end:
             break
         kept.insert(0, word)
-    if not kept:
-        return None
-    affiliation = None
-    if len(kept) > 1 and kept[0][:1].isupper() and kept[1].lower() in ORGANISATION_NOUNS | lex["organization_heads"]:
-        owner = kept[0].removesuffix("’s").removesuffix("'s")
-        if plain_key(owner) not in ("republican", "democratic", "gop", "democrat", "state", "federal"):
-            affiliation = f"{owner} {kept[1]}"
-            kept = kept[1:]
-    return " ".join(kept), affiliation
+    return split_title(kept) if kept else None
 
 
-def split_title(title: str) -> tuple[str, str | None]:
-    """Split an organisation off a title: "Ohio Democratic Party Chairman" -> ("Chairman", "Ohio Democratic Party")."""
-    words = title.split()
-    heads = lexicon()["organization_heads"]
-    for n in range(len(words) - 2, -1, -1):
-        if words[n].lower() in heads:
-            return " ".join(words[n + 1 :]), " ".join(words[: n + 1])
-    return title, None
+PARTY_ADJECTIVES = {"republican", "democratic", "gop", "democrat", "state", "federal", "former", "u.s."}
+
+
+def split_title(words: list[str]) -> tuple[str, str | None]:
+    """Split the organisation off a title: "NBC News moderator" -> ("moderator", "NBC News").
+
+    The organisation is the title's leading capitalised words when they end in
+    an organisation or media word or are an acronym ("Ohio Democratic Party
+    Chairman", "Virginia AFL-CIO President"), or when a word like "campaign"
+    follows them ("Hillary Clinton's campaign manager" -> "Hillary Clinton's
+    campaign"). "Senate", "House" and party adjectives stay in the role.
+    """
+    lex = lexicon()
+    heads = lex["organization_heads"] | lex["media_heads"]
+    for n in range(len(words) - 1, 0, -1):
+        owner, rest = words[:n], words[n:]
+        if not all(w[:1].isupper() for w in owner) or plain_key(owner[0]) in PARTY_ADJECTIVES:
+            continue
+        last = owner[-1].lower().removesuffix("’s").removesuffix("'s")
+        if rest[0].lower() in ORGANISATION_NOUNS and len(rest) > 1:
+            return " ".join(rest), " ".join(owner + rest[:1])
+        if (last in heads or ACRONYM.match(owner[-1])) and " ".join(owner).lower() not in ("senate", "house", "white house"):
+            return " ".join(rest), " ".join(owner)
+    return " ".join(words), None
+
+
+def is_organisation_name(words: list[str]) -> bool:
+    """Does a capitalised phrase name an organisation ("Princeton University", "The Atlantic", "NAACP")?"""
+    lex = lexicon()
+    name = " ".join(words)
+    return bool(words) and (
+        len(words) > 1 and all(w[:1].isupper() or w.lower() in lex["name_joiners"] for w in words)
+        or ACRONYM.match(name) is not None
+        or name.lower() in lex["media_names"]
+        or words[-1].lower() in lex["organization_heads"] | lex["media_heads"]
+    )
 
 
 def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
     """Return the role and affiliation of an apposition after a name: "Jane Roe, a spokeswoman for the Health Ministry,".
 
-    The role runs to its first role noun; a capitalised "for/of/at/with X" after
-    it is the affiliation ("a writer for The Atlantic"), a lowercase one stays in
-    the role ("chief of staff"); the place after "in" is left out.
+    The role runs to its first role noun ("a tax lawyer and senior fellow at …"
+    gives "tax lawyer"), with a lowercase "of" phrase after it ("professor of
+    geosciences"); the affiliation is the first organisation named after a
+    "for", "of", "at" or "with" ("… at Princeton University").
     """
     lex = lexicon()
-    match = APPOSITION.match(text[mention.end : mention.end + 160])
+    after = PARTY_TAG_AFTER.sub("", text[mention.end : mention.end + 200], count=1)
+    match = APPOSITION.match(after)
     if not match:
         return None
     words = match.group(1).split()
@@ -511,10 +543,15 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
         return None
     role, rest = words[: n + 1], words[n + 1 :]
     affiliation = None
-    if len(rest) > 1 and rest[0] in ("for", "of", "at", "with", "to"):
-        owner = rest[2:] if rest[1].lower() == "the" else rest[1:]
-        if owner and owner[0][:1].isupper():
+    for k, word in enumerate(rest):
+        if word not in ("for", "of", "at", "with"):
+            continue
+        owner = rest[k + 1 :]
+        if owner and owner[0].lower() == "the":
+            owner = owner[1:]
+        if owner and owner[0][:1].isupper() and is_organisation_name(owner):
             affiliation = " ".join(owner)
-        elif rest[0] == "of":
-            role += rest
+            break
+    if affiliation is None and rest[:1] == ["of"] and len(rest) > 1 and not rest[1][:1].isupper():
+        role += rest[:2]
     return " ".join(role), affiliation

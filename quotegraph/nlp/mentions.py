@@ -39,7 +39,7 @@ ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$|^[A-Z]{2,6}s?$")
 INITIAL = re.compile(r"^[A-Z]$")
 ABBREVIATED = re.compile(r"^(?:[A-Z]\.)+[A-Z]$")  # "U.S" of "U.S.", which the tokenizer splits
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-POSSESSIVE = {"’s", "'s", "’", "'"}
+PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?-[^()]{1,30}\)")  # "(D-Md.)", "(R-Ky.)"
 
 
 @dataclass
@@ -91,7 +91,8 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
     """Return the names and pronouns of ``text`` in text order.
 
     A one-word name that opens a sentence must also stand capitalised inside a
-    sentence somewhere, or be known as a name, to count ("Finally" does not).
+    sentence somewhere, or be known as a name, to count ("Finally" and
+    "Critics" do not).
     """
     tokens = [text[s:e] for s, e in zip(words.starts.tolist(), words.ends.tolist())]
     sentence_starts = opening_words(text, words, tokens)
@@ -102,24 +103,29 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
         lex["male_pronouns"] | lex["female_pronouns"] | lex["plural_pronouns"] | lex["neuter_pronouns"]
         | lex["speaker_pronouns"] | lex["relative_pronouns"]
     )
+    party_tags = {n for m in PARTY_TAG.finditer(text) for n in range(*word_range(words, m.start(), m.end()))}
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
+        if i in party_tags:
+            i += 1
+            continue
         lower = tokens[i].lower()
-        if lower in pronouns and (lower != "that" or i > 0 and tokens[i - 1] == ","):
+        is_pronoun = lower in pronouns and (tokens[i] == "I" or not tokens[i].isupper())  # not "WHO"
+        if is_pronoun and (lower != "that" or i > 0 and tokens[i - 1] == ","):
             mentions.append(pronoun_mention(text, words, i, lower))
             i += 1
             continue
         if not CAPITALISED.match(tokens[i]):
             i += 1
             continue
-        if lower in lex["not_names"] and not (lower in lex["honorifics"] or lower in lex["title_roles"]):
+        if lower in lex["not_names"] and not (lower in lex["honorifics"] or lower in lex["title_roles"] or ACRONYM.match(tokens[i])):
             i += 1
             continue
         last = name_end(text, words, tokens, i)
         mention = name_mention(text, words, tokens, i, last, i in sentence_starts)
         if mention is not None and not (
-            mention.sentence_start and mention.first_word == last and mention.type == "unknown" and tokens[last] not in inside
+            mention.sentence_start and mention.first_word == last and mention.type in ("unknown", "group") and tokens[last] not in inside
         ):
             mentions.append(mention)
         i = last + 1
@@ -154,6 +160,11 @@ def known_parts(text: str, words: Words, tokens: list[str], mention: Mention, kn
         )
         n = last + 1
     return parts
+
+
+def word_range(words: Words, start: int, end: int) -> tuple[int, int]:
+    """Return the indexes of the first word at or after ``start`` and of the first word at or after ``end``."""
+    return int(np.searchsorted(words.starts, start)), int(np.searchsorted(words.starts, end))
 
 
 def opening_words(text: str, words: Words, tokens: list[str]) -> set[int]:
@@ -244,12 +255,14 @@ def name_mention(
     if name_start == first and title_width(words, tokens, first, last):
         return None
     i = name_start
-    if sentence_start and i == first == last and tokens[i].lower() in lexicon()["not_names"]:
+    if sentence_start and i == first == last and tokens[i].lower() in lexicon()["not_names"] and not ACRONYM.match(tokens[i]):
         return None
     title = text[int(words.starts[first]) : int(words.ends[i - 1])] if i > first else None
     start, end = int(words.starts[i]), int(words.ends[last])
     name = text[start:end]
     name_type, gender = name_type_of(name, title)
+    if name_type == "unknown" and name.lower() in lexicon()["media_heads"] and text[max(0, start - 4) : start].lower() == "the ":
+        name_type = "media"  # "the Times", "the Post"
     return Mention(
         start=start, end=end, text=name, kind="name", type=name_type, gender=gender, title=title,
         first_word=i, last_word=last, sentence_start=sentence_start and i == first,

@@ -10,13 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "quotegraph" / "samples"
 SAMPLE = SAMPLES / "harbor-bridge-vote.txt"
-SCHEMA = json.loads((REPO / "quotegraph" / "schema" / "article.schema.json").read_text(encoding="utf-8"))
 
 SPLIT_TEXT = "“The plan is dead,” Mayor Ann Lee said on Monday.\n\nOfficials said the vote would be delayed.\n"
 SPLIT_SPANS = {  # label: (start, end) in SPLIT_TEXT
@@ -44,20 +42,6 @@ def quotegraph(*args, cwd, stdin=None):
 
 def text_of(process):
     return process.stdout.decode("utf-8"), process.stderr.decode("utf-8")
-
-
-def assert_article_json(data, text):
-    """Check an article's JSON against the schema, and that every span points into ``text``."""
-    jsonschema.validate(data, SCHEMA)
-    assert "text" not in data
-    for attribution in data["attributions"]:
-        for role in ("source", "cue", "content"):
-            span = attribution[role]
-            if span is None:
-                continue
-            assert text[span["start"] : span["end"]] == span["text"]
-            for start, end in span.get("parts") or []:
-                assert span["start"] <= start < end <= span["end"]
 
 
 def make_split(root: Path) -> Path:
@@ -90,12 +74,16 @@ def test_extract_prints_a_table_for_a_text_file(tmp_path):
     assert process.returncode == 0, stderr
     assert stdout.startswith("harbor-bridge-vote (")
     assert "attribution" in stdout.splitlines()[0]
-    rows = [[cell.strip() for cell in line.split("|")] for line in stdout.splitlines()[2:]]
-    assert ["Mayor Luis Granger", "said"] in [row[:2] for row in rows]
-    assert ["Ortiz", "believes"] in [row[:2] for row in rows]
+    rows = [[cell.strip() for cell in line.split("|")] for line in stdout.splitlines()[2:] if "|" in line]
+    who_act_cue = [[row[0], row[1], row[3]] for row in rows]
+    # "Mayor Luis Granger said …", and "He added …" resolved to him; "Ortiz believes …" to her full name.
+    assert ["Luis Granger", "statement", "said"] in who_act_cue
+    assert ["Luis Granger", "statement", "added"] in who_act_cue
+    assert ["Dana Ortiz", "belief", "believes"] in who_act_cue
+    assert ["City officials (anonymous)", "statement", "said"] in who_act_cue
 
 
-def test_extract_folder_to_out_writes_json_whose_offsets_match_the_input(tmp_path):
+def test_extract_folder_to_out_writes_json_whose_offsets_match_the_input(tmp_path, check_article):
     inputs = tmp_path / "in"
     inputs.mkdir()
     for path in SAMPLES.glob("*.txt"):
@@ -110,10 +98,10 @@ def test_extract_folder_to_out_writes_json_whose_offsets_match_the_input(tmp_pat
         data = json.loads((out / f"{path.stem}.json").read_text(encoding="utf-8"))
         assert (data["id"], data["date"]) == (path.stem, "2016-10-31")
         with open(path, encoding="utf-8", newline="") as handle:
-            assert_article_json(data, handle.read())
+            check_article(data, handle.read())
 
 
-def test_extract_jsonl_with_a_malformed_line_goes_on_and_exits_1(tmp_path):
+def test_extract_jsonl_with_a_malformed_line_goes_on_and_exits_1(tmp_path, check_article):
     feed = tmp_path / "feed.jsonl"
     good = [json.loads(line) for line in (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
     lines = [json.dumps(good[0]), '{"id": "cut-off", "text": "He sa', json.dumps(good[1])]
@@ -127,27 +115,27 @@ def test_extract_jsonl_with_a_malformed_line_goes_on_and_exits_1(tmp_path):
     for item in good[:2]:
         data = json.loads((out / f"{item['id']}.json").read_text(encoding="utf-8"))
         assert (data["title"], data["date"]) == (item["title"], item["date"])
-        assert_article_json(data, item["text"])
+        check_article(data, item["text"])
 
 
-def test_extract_jsonl_prints_one_json_array(tmp_path):
+def test_extract_jsonl_prints_one_json_array(tmp_path, check_article):
     process = quotegraph("extract", SAMPLES / "articles.jsonl", "--format", "json", cwd=tmp_path)
     assert process.returncode == 0, process.stderr
     articles = json.loads(process.stdout)
     texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in (SAMPLES / "articles.jsonl").open(encoding="utf-8")}
     assert [article["id"] for article in articles] == list(texts)
     for article in articles:
-        assert_article_json(article, texts[article["id"]])
+        check_article(article, texts[article["id"]])
 
 
-def test_extract_stdin_prints_json_lines(tmp_path):
+def test_extract_stdin_prints_json_lines(tmp_path, check_article):
     text = "“We will not back down,” said Jane Roe, the union’s president. “Not now.”\n"
     process = quotegraph("extract", "-", "--format", "jsonl", "--date", "2016-10-31", cwd=tmp_path, stdin=text.encode())
     assert process.returncode == 0, process.stderr
     [line] = process.stdout.decode("utf-8").splitlines()
     data = json.loads(line)
     assert (data["id"], data["date"]) == ("stdin", "2016-10-31")
-    assert_article_json(data, text)
+    check_article(data, text)
 
 
 def test_extract_invalid_utf8_warns_and_is_processed(tmp_path):
@@ -207,14 +195,14 @@ def test_extract_unknown_setting_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_extract_five_megabyte_article(tmp_path):
+def test_extract_five_megabyte_article(tmp_path, check_article):
     paragraph = SAMPLE.read_text(encoding="utf-8").split("\n\n", 1)[1]
     text = "\n\n".join([paragraph] * (5_000_000 // len(paragraph) + 1))
     path = tmp_path / "huge.txt"
     path.write_text(text, encoding="utf-8")
     process = quotegraph("extract", path, "--out", tmp_path / "out", cwd=tmp_path)
     assert process.returncode == 0, process.stderr
-    assert_article_json(json.loads((tmp_path / "out" / "huge.json").read_text(encoding="utf-8")), text)
+    check_article(json.loads((tmp_path / "out" / "huge.json").read_text(encoding="utf-8")), text)
 
 
 def test_evaluate_predictions_against_a_tiny_split(tmp_path):

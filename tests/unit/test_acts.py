@@ -1,0 +1,142 @@
+"""Speech acts: the cue decides, framing verbs look ahead, neutral cues fall back on speaker and content."""
+
+import pytest
+
+from quotegraph.enrich.acts import acts, rules
+from quotegraph.model import Article, Attribution, Span, Speaker
+
+
+def span(text: str, piece: str) -> Span:
+    start = text.index(piece)
+    return Span.from_parts(text, [(start, start + len(piece))])
+
+
+def act(text: str, source: str | None, cue: str | None, content: str, speaker_type: str | None = None) -> str:
+    """The act the step gives one attribution of ``text``, found by its substrings."""
+    attribution = Attribution(
+        id="a1",
+        source=span(text, source) if source else None,
+        cue=span(text, cue) if cue else None,
+        content=span(text, content),
+        speaker=Speaker(type=speaker_type) if speaker_type else None,
+    )
+    article = acts(Article(id="t", text=text, attributions=[attribution]), {})
+    return article.attributions[0].act
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "expected"),
+    [
+        ("The minister denied that the funds were missing.", "The minister", "denied", "that the funds were missing", "deny"),
+        ("Smith rejected the claims that he lied.", "Smith", "rejected the claims", "that he lied", "deny"),
+        ("Jones called the report baseless.", "Jones", "called", "the report baseless", "deny"),
+        ("Unions urged the government to act.", "Unions", "urged", "the government to act", "appeal"),
+        ("She called for an inquiry into the deal.", "She", "called for", "an inquiry into the deal", "appeal"),
+        ("Officials asked residents to stay indoors.", "Officials", "asked", "residents to stay indoors", "appeal"),
+        ("He accused Smith of lying about the budget.", "He", "accused", "Smith of lying about the budget", "accuse"),
+        ("The mayor spoke, calling it a minor issue.", "The mayor", "calling", "it a minor issue", "downplay"),
+        ("The mayor played down the leak.", "The mayor", "played down", "the leak", "downplay"),
+        ("He believes the plan will fail.", "He", "believes", "the plan will fail", "belief"),
+        ("She fears the plan will fail.", "She", "fears", "the plan will fail", "belief"),
+        ("Analysts expect growth to slow.", "Analysts", "expect", "growth to slow", "belief"),
+        ("He thinks the plan will fail.", "He", "thinks", "the plan will fail", "belief"),
+        ("She hopes the talks resume.", "She", "hopes", "the talks resume", "belief"),
+        ("He wants the talks to resume.", "He", "wants", "the talks to resume", "belief"),
+        ("Officials confirmed the closure.", "Officials", "confirmed", "the closure", "confirm"),
+        ("She acknowledged the delay.", "She", "acknowledged", "the delay", "confirm"),
+        ("He admitted mistakes were made.", "He", "admitted", "mistakes were made", "confirm"),
+        ("Experts warned of shortages.", "Experts", "warned", "of shortages", "warn"),
+        ("He promised a new school.", "He", "promised", "a new school", "promise"),
+        ("He vowed to fight on.", "He", "vowed", "to fight on", "promise"),
+        ("She pledged to cut taxes.", "She", "pledged", "to cut taxes", "promise"),
+        ("Reporters asked whether he would resign.", "Reporters", "asked whether", "he would resign", "question"),
+        ("He questioned the figures.", "He", "questioned", "the figures", "question"),
+        ("She wondered if it mattered.", "She", "wondered", "if it mattered", "question"),
+    ],
+)
+def test_specific_cues_decide(text, source, cue, content, expected):
+    assert act(text, source, cue, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        ("The Times reported that the deal was off.", "reported", "report"),
+        ("The Times revealed that the deal was off.", "revealed", "report"),
+        ("The Times found that the deal was off.", "found", "report"),
+        ("The Times shows that the deal was off.", "shows", "report"),
+        ("The Times said that the deal was off.", "said", "report"),
+    ],
+)
+def test_media_and_documents_report(text, cue, expected):
+    assert act(text, "The Times", cue, "that the deal was off", speaker_type="media") == expected
+
+
+def test_reporting_by_a_person_is_a_statement():
+    text = "Smith revealed that the deal was off."
+    assert act(text, "Smith", "revealed", "that the deal was off", speaker_type="person") == "statement"
+
+
+def test_without_a_speaker_the_source_text_reads_as_media():
+    text = "According to a new poll by the university, the race is tied."
+    assert act(text, "a new poll by the university", "According to", "the race is tied") == "report"
+    text = "According to Smith, the race is tied."
+    assert act(text, "Smith", "According to", "the race is tied") == "statement"
+    text = "The Washington Post said the deal was off."
+    assert act(text, "The Washington Post", "said", "the deal was off") == "report"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "expected"),
+    [
+        ('"That is simply not true," he said.', "That is simply not true,", "deny"),
+        ('"It never happened," he said.', "It never happened,", "deny"),
+        ("He said Smith lied to the voters.", "Smith lied to the voters", "accuse"),
+        ('"It would be a disaster for the town," he said.', "It would be a disaster for the town,", "warn"),
+        ('"We must act now," he said.', "We must act now,", "appeal"),
+        ('"We will cut taxes," he said.', "We will cut taxes,", "promise"),
+        ("He said the plan was good.", "the plan was good", "statement"),
+        ('"I\'ll tell you, it was a long night," he said.', "I'll tell you, it was a long night,", "statement"),
+    ],
+)
+def test_neutral_cues_read_the_content(text, content, expected):
+    assert act(text, "he" if "he said" in text else "He", "said", content) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "expected"),
+    [
+        ("Jones called the report baseless.", "called", "the report baseless", "deny"),
+        ("Jones called it a minor issue.", "called", "it a minor issue", "downplay"),
+        ("Jones called him a liar.", "called", "him a liar", "accuse"),
+        ("Jones called the plan ambitious.", "called", "the plan ambitious", "statement"),
+        ("He dismissed the story as a distraction.", "dismissed", "the story as a distraction", "downplay"),
+        ("He dismissed the story.", "dismissed", "the story", "deny"),
+    ],
+)
+def test_framing_verbs_take_the_act_of_the_words_after_them(text, cue, content, expected):
+    assert act(text, text.split()[0], cue, content) == expected
+
+
+def test_negated_cue_is_neutral_but_belief_stays():
+    assert act("He did not deny the report.", "He", "did not deny", "the report") == "statement"
+    assert act("He doesn't believe the report.", "He", "doesn't believe", "the report") == "belief"
+
+
+def test_multiword_cues_and_inflections():
+    assert act("She took issue with the findings.", "She", "took issue with", "the findings") == "deny"
+    assert act("He brushed off the criticism.", "He", "brushed off", "the criticism") == "downplay"
+    assert act("He has been calling on voters to turn out.", "He", "has been calling on", "voters to turn out") == "appeal"
+    assert act("He denies it.", "He", "denies", "it") == "deny"
+
+
+def test_no_cue_falls_back_on_the_content():
+    assert act('"That is not true."', None, None, "That is not true.") == "deny"
+    assert act('"The vote is on Monday."', None, None, "The vote is on Monday.") == "statement"
+
+
+def test_lemmas_follow_the_lexicon():
+    lexicon = rules().cues
+    assert [lexicon.lemma(w) for w in ("denied", "urged", "admitted", "hoping", "says", "told", "worried")] == [
+        "deny", "urge", "admit", "hope", "say", "tell", "worry",
+    ]

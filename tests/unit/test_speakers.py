@@ -1,0 +1,128 @@
+"""Entities and speakers on sentences written for the hard cases: coreference, appositions, aliases."""
+
+import datetime as dt
+
+import pytest
+
+from quotegraph.config import load_settings, override
+from quotegraph.enrich import enrich
+from quotegraph.model import Article, Attribution, Span
+
+SETTINGS = override(load_settings(), {"enrich.steps": ["entities", "speakers", "acts", "times"]})
+
+
+def enriched(text: str, roles: list[tuple[str | None, str, str]], date: dt.date | None = None) -> Article:
+    """Enrich ``text`` with attributions given as (source, cue, content) strings, found in order after the one before.
+
+    A source is taken where it stands last before its cue ("Doe said" after "John Doe").
+    """
+    attributions, position = [], 0
+    for n, (source, cue, content) in enumerate(roles, 1):
+        content_start = text.index(content, position)
+        cue_start = text.index(cue, position if cue not in content else content_start + len(content))
+        spans = {"cue": (cue_start, cue), "content": (content_start, content)}
+        if source is not None:
+            spans["source"] = (text.rindex(source, position, max(cue_start, content_start)), source)
+        position = max(start + len(part) for start, part in spans.values())
+        spans = {role: Span.from_parts(text, [(start, start + len(part))]) for role, (start, part) in spans.items()}
+        attributions.append(Attribution(id=f"a{n}", **spans))
+    return enrich(Article(id="t", text=text, date=date, attributions=attributions), SETTINGS)
+
+
+def names(article: Article) -> list[str | None]:
+    return [a.speaker.name if a.speaker else None for a in article.attributions]
+
+
+def test_pronoun_two_sentences_after_its_antecedent_with_another_person_between():
+    text = (
+        "Jane Roe met John Doe in Paris on Monday. Doe said the talks had failed. "
+        "The ministry issued no statement. Two days later, she said the talks would resume."
+    )
+    article = enriched(text, [("Doe", "said", "the talks had failed"), ("she", "said", "the talks would resume")])
+    assert names(article) == ["John Doe", "Jane Roe"]
+
+
+def test_he_prefers_the_last_speaker_over_a_person_he_talks_about():
+    text = (
+        "Mayor Luis Granger said the city would present a plan. "
+        "“Senator Tom Hill knows the numbers,” he said."
+    )
+    article = enriched(text, [("Mayor Luis Granger", "said", "the city would present a plan"), ("he", "said", "“Senator Tom Hill knows the numbers,”")])
+    assert names(article) == ["Luis Granger", "Luis Granger"]
+
+
+def test_apposition_with_a_nested_organisation_gives_role_and_affiliation():
+    text = "Jane Roe, a spokeswoman for the Ministry of Health, said the clinic would close."
+    article = enriched(text, [("Jane Roe, a spokeswoman for the Ministry of Health,", "said", "the clinic would close")])
+    speaker = article.attributions[0].speaker
+    assert (speaker.name, speaker.type, speaker.role, speaker.affiliation) == ("Jane Roe", "person", "spokeswoman", "Ministry of Health")
+
+
+def test_title_before_a_name_is_the_role_and_an_organisation_in_it_the_affiliation():
+    text = "Health Minister Ann Lee said nothing had changed. NBC News moderator Matt Lauer asked about the plan."
+    article = enriched(text, [("Health Minister Ann Lee", "said", "nothing had changed"), ("NBC News moderator Matt Lauer", "asked", "about the plan")])
+    first, second = (a.speaker for a in article.attributions)
+    assert (first.name, first.role) == ("Ann Lee", "Health Minister")
+    assert (second.name, second.role, second.affiliation) == ("Matt Lauer", "moderator", "NBC News")
+
+
+def test_variants_of_an_organisation_are_one_entity():
+    text = (
+        "Jane Roe of the Ministry of Health said the clinic would close. "
+        "The Health Ministry later denied the report, and the ministry said it was false."
+    )
+    article = enriched(text, [("The Health Ministry", "denied", "the report"), ("the ministry", "said", "it was false")])
+    ministries = [e for e in article.entities if "Ministry" in e.name]
+    assert len(ministries) == 1
+    assert set(ministries[0].names) == {"Ministry of Health", "Health Ministry"}
+    assert {a.speaker.entity for a in article.attributions} == {ministries[0].id}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("The World Health Organization", "WHO"),  # an acronym and its expansion
+        ("ISIS", "the Islamic State"),  # other names from the alias list
+        ("The United States", "American"),  # a country and its demonym
+        ("U.S.", "the United States"),
+    ],
+)
+def test_aliases_merge(first, second):
+    text = f"{first} said cases were rising. {second} said more would follow."
+    article = enriched(text, [(first, "said", "cases were rising"), (second, "said", "more would follow")])
+    entities = {a.speaker.entity for a in article.attributions}
+    assert len(entities) == 1 and None not in entities, [e.model_dump() for e in article.entities]
+
+
+def test_unnamed_sources_are_anonymous_and_collectives_a_group():
+    text = "Officials said the bridge was safe. A source close to the talks said a deal was near. Critics said the plan was late."
+    article = enriched(
+        text,
+        [
+            ("Officials", "said", "the bridge was safe"),
+            ("A source close to the talks", "said", "a deal was near"),
+            ("Critics", "said", "the plan was late"),
+        ],
+    )
+    assert [a.speaker.type for a in article.attributions] == ["anonymous", "anonymous", "group"]
+    assert [a.speaker.entity for a in article.attributions] == [None, None, None]
+
+
+def test_description_resolves_to_the_person_with_that_title():
+    text = "Sen. Tim Kaine met voters in Richmond. Later, the senator said the bill would pass."
+    article = enriched(text, [("the senator", "said", "the bill would pass")])
+    assert names(article) == ["Tim Kaine"]
+
+
+def test_relative_who_is_the_name_before_it():
+    text = "Ann Lee, who leads the council, said the vote was delayed."
+    article = enriched(text, [("who", "said", "the vote was delayed")])
+    assert names(article) == ["Ann Lee"]
+
+
+def test_every_speaker_entity_is_an_entity_of_the_article():
+    text = "Doe said it. Later he said more. The Times reported that it was over, and the newspaper said so again."
+    article = enriched(text, [("Doe", "said", "it"), ("he", "said", "more"), ("The Times", "reported", "that it was over"), ("the newspaper", "said", "so again")])
+    ids = {e.id for e in article.entities}
+    assert all(a.speaker.entity in ids for a in article.attributions if a.speaker.entity)
+    assert article.attributions[3].speaker.entity == article.attributions[2].speaker.entity
