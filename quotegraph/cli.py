@@ -240,7 +240,7 @@ def article_table(article: Article) -> str:
         header = ("who", "act", "when", "cue", "content", "kind")
         rows = [header] + [
             (
-                shorten(who(article.text, a), TABLE_WIDTHS["who"]),
+                who(article.text, a, TABLE_WIDTHS["who"]),
                 a.act or "-",
                 (a.time.value or a.time.text) if a.time else "-",
                 shorten(span_text(article.text, a.cue), TABLE_WIDTHS["cue"]),
@@ -254,17 +254,17 @@ def article_table(article: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
-def who(text: str, attribution: Attribution) -> str:
-    """Return who spoke: the resolved speaker's name, else the source text, marked when anonymous."""
+def who(text: str, attribution: Attribution, width: int) -> str:
+    """Return who spoke in at most ``width`` characters: the speaker's name, else the source, marked when anonymous."""
     speaker = attribution.speaker
     if speaker is not None and speaker.name:
-        return speaker.name
+        return shorten(speaker.name, width)
+    if attribution.continues and attribution.source is None:
+        return f"(continues {attribution.continues})"
     source = span_text(text, attribution.source)
     if speaker is not None and speaker.type == "anonymous":
-        return f"{source} (anonymous)"
-    if attribution.continues:
-        return f"(continues {attribution.continues})"
-    return source
+        return f"{shorten(source, width - 12)} (anonymous)"
+    return shorten(source, width)
 
 
 def span_text(text: str, span: Span | None) -> str:

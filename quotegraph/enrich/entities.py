@@ -42,39 +42,59 @@ ENTITY_TYPES = ("person", "organization", "media", "document", "group", "place")
 
 @dataclass
 class Cluster:
-    """An entity being built: its mentions and what they say about it."""
+    """An entity being built: its mentions, and tallies of what they say about it."""
 
     key: str
-    mentions: list[Mention] = field(default_factory=list)
     alias_type: str | None = None
     canonical: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    type_votes: Counter = field(default_factory=Counter)
+    gender_votes: Counter = field(default_factory=Counter)
+    name_texts: dict[str, None] = field(default_factory=dict)  # distinct names, in the order met
+    described: bool = False  # some mention has a title or a gender
+    untyped_lengths: set[int] = field(default_factory=set)  # word counts of its untyped names
+    full_starts: list[int] = field(default_factory=list)  # starts of its multiword names, as added
+
+    def add(self, mention: Mention) -> None:
+        """Add a mention and count what it says."""
+        self.mentions.append(mention)
+        if mention.gender:
+            self.gender_votes[mention.gender] += 1
+        self.described = self.described or bool(mention.title or mention.gender)
+        if mention.kind != "name":
+            return
+        self.name_texts.setdefault(mention.text)
+        words = len(mention.text.split())
+        if words > 1:
+            self.full_starts.append(mention.start)
+        if mention.type in ENTITY_TYPES:
+            self.type_votes[mention.type] += 1
+        elif mention.type == "unknown":
+            self.untyped_lengths.add(min(words, 2))
 
     @property
     def names(self) -> list[str]:
-        """Return the distinct names of the mentions, in text order, after the canonical name if any."""
-        names = [m.text for m in self.mentions if m.kind == "name"]
-        return list(dict.fromkeys([self.canonical, *names] if self.canonical else names))
+        """Return the distinct names of the mentions, after the canonical name if any."""
+        names = list(self.name_texts)
+        return list(dict.fromkeys([self.canonical, *names])) if self.canonical else names
 
     @property
     def type(self) -> str:
         """Return the type most mentions agree on; the alias list decides first."""
         if self.alias_type:
             return self.alias_type
-        votes = Counter(m.type for m in self.mentions if m.kind == "name" and m.type in ENTITY_TYPES)
-        if votes.get("person") and any(m.title or m.gender for m in self.mentions):
+        if self.type_votes.get("person") and self.described:
             return "person"
-        if votes:
-            return votes.most_common(1)[0][0]
-        names = [m.text.split() for m in self.mentions if m.kind == "name" and m.type == "unknown"]
-        if any(len(n) > 1 for n in names) and any(len(n) == 1 for n in names):
+        if self.type_votes:
+            return self.type_votes.most_common(1)[0][0]
+        if self.untyped_lengths == {1, 2}:
             return "person"  # a full name, and its surname alone elsewhere
         return "unknown"
 
     @property
     def gender(self) -> str | None:
         """Return the gender the mentions agree on, or None."""
-        votes = Counter(m.gender for m in self.mentions if m.gender)
-        return votes.most_common(1)[0][0] if votes else None
+        return self.gender_votes.most_common(1)[0][0] if self.gender_votes else None
 
     @property
     def name(self) -> str:
@@ -91,6 +111,15 @@ class EntityIndex:
     clusters: list[Cluster]
     cluster_of: dict[int, int]  # id(mention) -> index into clusters
     speaking: set[int] = field(default_factory=set)  # clusters named as a source
+    quoted: set[int] = field(default_factory=set)  # ids of mentions inside a content
+    main_person: int | None = None  # the person the article is about, if one stands out
+
+    def __post_init__(self) -> None:
+        self.starts = [m.start for m in self.mentions]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions that start in [start, end), in text order."""
+        return self.mentions[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
 
     def entity_id(self, cluster: int) -> str:
         """Return the public id of a cluster."""
@@ -111,10 +140,12 @@ class EntityIndex:
         else:
             n = len(self.clusters)
             self.clusters.append(Cluster(key=key, canonical=canonical, alias_type=mention.type))
-        self.clusters[n].mentions.append(mention)
+        self.clusters[n].add(mention)
         self.clusters[n].mentions.sort(key=lambda m: m.start)
         self.cluster_of[id(mention)] = n
-        bisect.insort(self.mentions, mention, key=lambda m: m.start)
+        at = bisect.bisect_right(self.starts, mention.start)
+        self.mentions.insert(at, mention)
+        self.starts.insert(at, mention.start)
         return n
 
 
@@ -173,7 +204,7 @@ def build_index(text: str, mentions: list[Mention], aliases: dict[str, tuple[str
             by_key[key] = len(clusters)
             clusters.append(Cluster(key=key))
         cluster = clusters[by_key[key]]
-        cluster.mentions.append(mention)
+        cluster.add(mention)
         if alias:
             cluster.alias_type = alias[1]
         cluster_of[id(mention)] = by_key[key]
@@ -188,37 +219,52 @@ def build_index(text: str, mentions: list[Mention], aliases: dict[str, tuple[str
             add(mention, key)
         else:
             singles.append(mention)
+    by_word = name_words(clusters)
     for mention in singles:
-        cluster = join_single(mention, clusters, by_key)
+        cluster = join_single(mention, clusters, by_key, by_word)
         if cluster is None:
             add(mention, plain_key(mention.text))
         else:
-            clusters[cluster].mentions.append(mention)
+            clusters[cluster].add(mention)
             cluster_of[id(mention)] = cluster
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: m.start)
     return EntityIndex(mentions=mentions, clusters=clusters, cluster_of=cluster_of)
 
 
-def join_single(mention: Mention, clusters: list[Cluster], by_key: dict[str, int]) -> int | None:
+def name_words(clusters: list[Cluster]) -> dict[str, list[int]]:
+    """Map the acronym, first and last word of every multiword name to the clusters that bear it."""
+    found: dict[str, list[int]] = {}
+    for n, cluster in enumerate(clusters):
+        for name in cluster.names:
+            parts = [p for p in plain_key(name).split() if p not in ("jr", "sr", "ii", "iii", "iv")]
+            if len(parts) > 1:
+                for word in {parts[0], parts[-1], acronym(name)}:
+                    if n not in found.setdefault(word, []):
+                        found[word].append(n)
+    return found
+
+
+def join_single(mention: Mention, clusters: list[Cluster], by_key: dict[str, int], by_word: dict[str, list[int]]) -> int | None:
     """Return the cluster a one-word name belongs to, or None for a new entity."""
     word = plain_key(mention.text)
     if word in by_key:
         return by_key[word]
-    if mention.text.isupper() and len(word) >= 2:
-        for n, cluster in enumerate(clusters):
-            if cluster.type != "person" and any(acronym(name) == word for name in cluster.names):
-                return n
     candidates = []
-    for n, cluster in enumerate(clusters):
+    for n in by_word.get(word, []):
+        cluster = clusters[n]
         if mention.gender and cluster.gender and mention.gender != cluster.gender:
             continue
         for name in cluster.names:
             parts = [p for p in plain_key(name).split() if p not in ("jr", "sr", "ii", "iii", "iv")]
+            if mention.text.isupper() and len(word) >= 2 and cluster.type != "person" and acronym(name) == word:
+                return n
             if len(parts) > 1 and word in (parts[-1], parts[0]) and (cluster.type in ("person", "media") or word == parts[-1]):
-                before = [m.start for m in cluster.mentions if m.start < mention.start and len(m.text.split()) > 1]
-                after = [m.start for m in cluster.mentions if m.start > mention.start]
-                candidates.append((0 if before else 1, -max(before) if before else min(after, default=0), n))
+                at = bisect.bisect_left(cluster.full_starts, mention.start)
+                if at:  # the full name nearest before, else the first one after
+                    candidates.append((0, -cluster.full_starts[at - 1], n))
+                else:
+                    candidates.append((1, cluster.full_starts[0] if cluster.full_starts else 0, n))
                 break
     return min(candidates)[2] if candidates else None
 

@@ -27,7 +27,9 @@ by another speaker. Each scores
   "the report");
 * minus ``LATER`` when the claim comes after the reply.
 
-The best candidate is linked when it scores at least ``THRESHOLD`` and beats
+Only the ``NEARBY`` attributions on either side are candidates, which keeps
+the step linear in the length of the article. The best candidate is linked
+when it scores at least ``THRESHOLD`` and beats
 every candidate of another speaker by ``MARGIN``; otherwise nothing is linked.
 A reply is not linked to a reply of the same act (a headline and the lead that
 restates it). An attribution that is not a reply is linked only to an earlier
@@ -70,6 +72,7 @@ MARGIN = 0.5  # lead the best claim needs over a claim of another speaker
 TARGET = 2.0  # the claim names the replier
 MENTION = 2.0  # the reply points at the claim ("the allegations")
 LATER = 1.0  # the claim comes after the reply
+NEARBY = 40  # attributions on either side of a reply that may hold the claim it answers
 WORDLIKE = [SHAPE_ID[s] for s in ("lower", "title", "upper", "mixed", "digit", "other")]
 OPENING_QUOTES = "\"“‘'"
 
@@ -271,8 +274,9 @@ def responses(article: Article, settings: Settings) -> Article:
     by_id = {a.id: a for a in article.attributions}
     claims = [describe(article, a, i, by_id) for i, a in enumerate(article.attributions)]
     df = Counter(s for c in claims for s in c.stems)
-    for reply in claims:
-        reply.attribution.responds_to = answered(reply, claims, df)
+    for n, reply in enumerate(claims):
+        nearby = claims[max(0, n - NEARBY) : n + NEARBY + 1]
+        reply.attribution.responds_to = answered(reply, nearby, df)
     return article
 
 

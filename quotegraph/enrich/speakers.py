@@ -26,6 +26,7 @@ the article gives is kept.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -37,9 +38,11 @@ from quotegraph.nlp.mentions import ACRONYM, Mention, lexicon
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "some", "one", "another", "two", "three", "several", "many", "most", "other"}
 POSSESSIVE_DETERMINERS = {"his", "her", "its", "their"}
+NUMBERS = {"two", "three", "four", "five", "six", "several", "a few", "some"}
 PREPOSITIONS = ("for", "of", "at", "with", "to", "from", "in", "on", "close to", "familiar with")
 WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
 RECENT = 1500  # characters back a pronoun or description looks for its referent
+LOOK_BACK = 3000  # characters back a role description ("the senator") looks for people
 ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee"}
 
 
@@ -65,6 +68,8 @@ def add_speakers(article: Article, settings: Settings) -> Article:
             if head is not None and id(head) in index.cluster_of:
                 index.speaking.add(index.cluster_of[id(head)])
     roles = entity_roles(article.text, index)
+    index.quoted = quoted_mentions(article, index)
+    index.main_person = main_person(index)
     resolved: dict[str, Speaker] = {}
     resolutions: dict[str, Resolution] = {}
     first_person = lexicon()["speaker_pronouns"]
@@ -105,6 +110,23 @@ def described_people(article: Article, index: EntityIndex, resolved: dict[str, S
         if resolution.cluster is not None:
             found.append((match.start(), resolution.cluster, match.group(1)))
     return found
+
+
+def quoted_mentions(article: Article, index: EntityIndex) -> set[int]:
+    """Return the ids of the mentions that lie inside an attribution's content."""
+    inside = set()
+    for attribution in article.attributions:
+        for start, end in attribution.content.pieces:
+            inside.update(id(m) for m in index.within(start, end))
+    return inside
+
+
+def main_person(index: EntityIndex) -> int | None:
+    """Return the person named at least three times and twice as often as any other, if there is one."""
+    counts = sorted(((len(c.mentions), n) for n, c in enumerate(index.clusters) if c.type == "person"), reverse=True)
+    if counts and counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
+        return counts[0][1]
+    return None
 
 
 def is_description(text: str, index: EntityIndex, source: Span | None) -> bool:
@@ -184,7 +206,7 @@ def led_by_document(source: Span, name: Mention) -> bool:
 
 def names_in(index: EntityIndex, span: Span) -> list[Mention]:
     """Return the name mentions inside ``span``."""
-    return [m for m in index.mentions if m.kind == "name" and span.start <= m.start and m.end <= span.end]
+    return [m for m in index.within(span.start, span.end) if m.kind == "name" and m.end <= span.end]
 
 
 def head_name(text: str, source: Span, names: list[Mention]) -> Mention | None:
@@ -232,11 +254,9 @@ def find_cluster(index: EntityIndex, key: str) -> int | None:
 
 def nearest_before(index: EntityIndex, position: int, accept, *, limit: int = RECENT, fallback: str = "unknown") -> Resolution:
     """Return the cluster of the nearest accepted name mention that ends before ``position``."""
-    for mention in reversed(index.mentions):
-        if mention.kind == "pronoun" or mention.end > position:
+    for mention in reversed(index.within(position - limit - 200, position)):
+        if mention.kind == "pronoun" or mention.end > position or position - mention.end > limit:
             continue
-        if position - mention.end > limit:
-            break
         cluster = index.cluster_of.get(id(mention))
         if cluster is not None and accept(index.clusters[cluster]):
             return Resolution(cluster=cluster)
@@ -250,9 +270,8 @@ def resolve_personal(article: Article, index: EntityIndex, position: int, gender
     speaker talks about are seldom the next "he said".
     """
     last_speaker = previous_speaker(article, position, resolved)
-    quoted = [(a.content.start, a.content.end) for a in article.attributions]
     best: tuple[float, int] | None = None
-    for mention in index.mentions:
+    for mention in index.within(position - RECENT - 200, position):
         if mention.kind != "name" or mention.end > position or position - mention.end > RECENT:
             continue
         cluster_index = index.cluster_of.get(id(mention))
@@ -270,7 +289,7 @@ def resolve_personal(article: Article, index: EntityIndex, position: int, gender
             score *= 1.5
         if cluster.type == "unknown":
             score *= 2.0
-        if any(a <= mention.start < b for a, b in quoted):
+        if id(mention) in index.quoted:
             score *= 3.0
         if best is None or score < best[0]:
             best = (score, cluster_index)
@@ -279,17 +298,25 @@ def resolve_personal(article: Article, index: EntityIndex, position: int, gender
 
 def previous_speaker(article: Article, position: int, resolved: dict[str, Speaker]) -> int | None:
     """Return the cluster index of the speaker of the last attribution before ``position``."""
-    for attribution in reversed(article.attributions):
-        if attribution.content.start < position and attribution.id in resolved:
-            entity = resolved[attribution.id].entity
-            return index_of(entity)
+    for attribution in reversed(article.attributions[: bisect.bisect_left(content_starts(article), position)]):
+        if attribution.id in resolved:
+            return index_of(resolved[attribution.id].entity)
     return None
+
+
+def content_starts(article: Article) -> list[int]:
+    """Return where the article's attributions' contents start, in order (computed once per article)."""
+    starts = article.ext.get("content_starts")
+    if starts is None or len(starts) != len(article.attributions):
+        starts = article.ext["content_starts"] = [a.content.start for a in article.attributions]
+    return starts
 
 
 def resolve_first_person(article: Article, index: EntityIndex, attribution: Attribution, resolved: dict[str, Speaker]) -> Resolution:
     """Resolve "I"/"we": the speaker of the quotation around it, or of the attribution before."""
     source = attribution.source
-    for other in article.attributions:
+    before = bisect.bisect_right(content_starts(article), source.start)
+    for other in article.attributions[max(0, before - 20) : before]:
         if other is not attribution and other.content.start <= source.start < other.content.end and other.id in resolved:
             return resolution_of(resolved[other.id])
     cluster = previous_speaker(article, source.start, resolved)
@@ -336,6 +363,9 @@ def resolve_description(
             return found
     if head in lex["anonymous_heads"] and not (definite and head in lex["role_nouns"] and head not in ("official", "source")):
         return Resolution(type="anonymous", role=role, affiliation=affiliation)
+    counted = words[0] in NUMBERS and head.endswith("s") and head[:-1] in lex["role_nouns"]
+    if counted:  # "two Democratic speechwriters": specific people, unnamed
+        return Resolution(type="anonymous", role=role, affiliation=affiliation)
     if head in lex["group_heads"] or (head.endswith("s") and head[:-1] in lex["role_nouns"]):
         return Resolution(type="group")
     if definite and (head in lex["role_nouns"] or head in lex["title_roles"] or head in lex["male_words"] or head in lex["female_words"]):
@@ -379,7 +409,9 @@ def resolve_document(article: Article, index: EntityIndex, source: Span, head: s
         return Resolution(type="document", name=article.text[names[0].start : source.start + head_at + len(head)])
     if names:  # "a study by Loyola Law School professor Justin Levitt"
         return Resolution(type="document", name=description_text(source.text).rstrip(",") if source.text.split()[0].lower() in DETERMINERS else source.text)
-    for attribution in sorted(article.attributions, key=lambda a: -a.content.start):
+    starts = content_starts(article)
+    nearby = article.attributions[bisect.bisect_left(starts, source.start - RECENT * 3) : bisect.bisect_right(starts, source.end + RECENT)]
+    for attribution in reversed(nearby):
         earlier = attribution.source
         if earlier is None or earlier.start >= source.start or source.start - earlier.end > RECENT * 2:
             continue
@@ -397,34 +429,33 @@ def resolve_role_description(
 
     Each person mentioned before scores the description's words found in the
     title and around the mentions ("Vermont Sen. Bernie Sanders"); the best
-    score wins, then the most mentioned. No word found: the article's main
-    person if one is mentioned twice as often as any other, else the last
-    speaker if a person, else the nearest person.
+    score wins, then the most mentioned; only people named in the
+    ``LOOK_BACK`` characters before count. No word found: the article's main
+    person if one is named twice as often as any other, else the last speaker
+    if a person, else the nearest person.
     """
     lex = lexicon()
     wanted = {w for w in core if w not in DETERMINERS and w not in ("former", "current", "then", "and", "new")}
+    nearby: dict[int, list[Mention]] = {}
+    for mention in index.within(source.start - LOOK_BACK, source.start):
+        cluster = index.cluster_of.get(id(mention))
+        if mention.kind == "name" and cluster is not None and index.clusters[cluster].type == "person":
+            nearby.setdefault(cluster, []).append(mention)
     best: tuple[int, int, int] | None = None
-    for n, cluster in enumerate(index.clusters):
-        if cluster.type != "person" or not any(m.end <= source.start for m in cluster.mentions):
-            continue
-        if any(m.title and head in title_words(m.title) for m in cluster.mentions):
+    for n, mentions in nearby.items():
+        if any(m.title and head in title_words(m.title) for m in mentions):
             return Resolution(cluster=n)  # "the president" of "President Obama", "the senator" of "Sen. Kaine"
         seen = set()
-        for mention in cluster.mentions:
-            window = article.text[max(0, mention.start - 80) : mention.end + 80].lower()
-            seen.update(WORD.findall(window))
+        for mention in mentions:
+            seen.update(WORD.findall(article.text[max(0, mention.start - 80) : mention.end + 80].lower()))
         hits = len(wanted & seen)
-        candidate = (hits, len(cluster.mentions), n)
+        candidate = (hits, len(index.clusters[n].mentions), n)
         if hits and (best is None or candidate > best):
             best = candidate
     if best is not None:
         return Resolution(cluster=best[2])
-    counts = sorted(
-        ((sum(m.end <= source.start for m in c.mentions), n) for n, c in enumerate(index.clusters) if c.type == "person"),
-        reverse=True,
-    )
-    if counts and counts[0][0] >= 3 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]):
-        return Resolution(cluster=counts[0][1])  # the article's main person
+    if index.main_person is not None:
+        return Resolution(cluster=index.main_person)
     if not guess:
         return Resolution()
     gender = "f" if head in lex["female_words"] else "m" if head in lex["male_words"] else None
