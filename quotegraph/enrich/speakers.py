@@ -340,10 +340,10 @@ def resolve_description(
 ) -> Resolution:
     """Resolve a source without a name: a description, an unnamed source or a collective."""
     lex = lexicon()
-    core, rest = split_description(words)
+    core = description_core(words)
     head = core[-1] if core else words[-1]
     definite = words[0] in ("the", "this", "that") or words[0] in POSSESSIVE_DETERMINERS
-    role, affiliation = description_role(article.text, index, source, core, rest)
+    role, affiliation = description_role(index, source, core)
     if head in lex["document_heads"]:
         return resolve_document(article, index, source, head, core)
     if definite and head in lex["organization_heads"] | ORGANISATION_NOUNS:
@@ -375,30 +375,21 @@ def resolve_description(
     return Resolution(type="unknown")
 
 
-def split_description(words: list[str]) -> tuple[list[str], list[str]]:
-    """Split a description into its noun phrase (no determiner) and what follows a preposition."""
+def description_core(words: list[str]) -> list[str]:
+    """Return a description's noun phrase: without its determiner, up to a preposition, clause or comma."""
     start = 1 if words and words[0] in DETERMINERS else 0
-    core = []
-    for n in range(start, len(words)):
-        if words[n] in ("for", "of", "at", "with", "to", "from", "in", "on", "who", "close", "familiar", ",", "(", "—", "–"):
-            return core, words[n:]
-        if words[n] in ("’s", "'s"):
-            core = []
-            continue
-        core.append(words[n])
-    return core, []
+    core: list[str] = []
+    for word in words[start:]:
+        if word in ("for", "of", "at", "with", "to", "from", "in", "on", "who", "close", "familiar", ",", "(", "—", "–"):
+            break
+        core = [] if word in ("’s", "'s") else [*core, word]
+    return core
 
 
-def description_role(text: str, index: EntityIndex, source: Span, core: list[str], rest: list[str]) -> tuple[str | None, str | None]:
-    """Return the role and affiliation an unnamed source's description states."""
-    role = " ".join(core) or None
-    affiliation = None
-    if rest and rest[0] in ("for", "of", "at", "with", "in"):
-        names = names_in(index, source)
-        orgs = [m for m in names if index.clusters[index.cluster_of[id(m)]].type != "person"] if names else []
-        if orgs:
-            affiliation = orgs[0].text
-    return role, affiliation
+def description_role(index: EntityIndex, source: Span, core: list[str]) -> tuple[str | None, str | None]:
+    """Return the role and affiliation an unnamed source's description states ("a spokesman for the ministry", "WHO officials")."""
+    orgs = [m for m in names_in(index, source) if index.clusters[index.cluster_of[id(m)]].type in ("organization", "media")]
+    return " ".join(core) or None, orgs[0].text if orgs else None
 
 
 def resolve_document(article: Article, index: EntityIndex, source: Span, head: str, core: list[str]) -> Resolution:
