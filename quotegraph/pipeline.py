@@ -93,7 +93,7 @@ def words_of(article: Article) -> Words:
 
 
 class Pipeline:
-    """Find the attributions of articles with the learned tagger."""
+    """Find the attributions of articles with the learned tagger, and enrich them."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
