@@ -83,7 +83,7 @@ OPENING_QUOTES = "\"“‘'"
 @step("continuations")
 def continuations(article: Article, settings: Settings) -> Article:
     """Split contents that run into later paragraphs, and link cue-less quotations that run on."""
-    words = None
+    words = article.ext.get("words")  # the pipeline's words, where it ran; made here otherwise
     attributions = []
     for attribution in article.attributions:
         groups = paragraph_groups(article.text, attribution)

@@ -34,7 +34,7 @@ from quotegraph.config import Settings
 from quotegraph.enrich import step
 from quotegraph.enrich.entities import EntityIndex, entities_of, plain_key
 from quotegraph.model import Article, Attribution, Span, Speaker
-from quotegraph.nlp.mentions import ACRONYM, Mention, lexicon
+from quotegraph.nlp.mentions import ACRONYM, PARTY_TAG, Mention, lexicon
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "some", "one", "another", "two", "three", "several", "many", "most", "other"}
 POSSESSIVE_DETERMINERS = {"his", "her", "its", "their"}
@@ -61,12 +61,10 @@ class Resolution:
 def add_speakers(article: Article, settings: Settings) -> Article:
     """Set ``speaker`` on every attribution with a source, and on continuations."""
     index: EntityIndex = article.ext["entities"]
-    index.speaking = set()
-    for attribution in article.attributions:
-        if attribution.source is not None:
-            head = head_name(article.text, attribution.source, names_in(index, attribution.source))
-            if head is not None and id(head) in index.cluster_of:
-                index.speaking.add(index.cluster_of[id(head)])
+    heads = {
+        a.id: head_name(article.text, a.source, names_in(index, a.source)) for a in article.attributions if a.source is not None
+    }
+    index.speaking = {index.cluster_of[id(head)] for head in heads.values() if head is not None and id(head) in index.cluster_of}
     roles = entity_roles(article.text, index)
     index.quoted = quoted_mentions(article, index)
     index.main_person = main_person(index)
@@ -75,10 +73,10 @@ def add_speakers(article: Article, settings: Settings) -> Article:
     first_person = lexicon()["speaker_pronouns"]
     ordered = sorted(article.attributions, key=lambda a: bool(a.source and a.source.text.lower() in first_person))
     for attribution in ordered:
-        resolution = resolve_source(article, index, attribution, resolved)
+        resolution = resolve_source(article, index, attribution, heads.get(attribution.id), resolved)
         if resolution.cluster is None and resolution.name and resolution.type in ("organization", "document"):
             resolution.cluster = add_described(index, attribution.source, resolution)
-        if resolution.cluster is not None and is_description(article.text, index, attribution.source):
+        if resolution.cluster is not None and is_description(attribution.source, heads.get(attribution.id)):
             roles.setdefault(resolution.cluster, []).append((attribution.source.start, description_text(attribution.source.text), None))
         resolutions[attribution.id] = resolution
         resolved[attribution.id] = speaker_of(index, resolution, {})
@@ -129,9 +127,9 @@ def main_person(index: EntityIndex) -> int | None:
     return None
 
 
-def is_description(text: str, index: EntityIndex, source: Span | None) -> bool:
-    """Is the source a description ("the Democratic nominee"), not a name or a pronoun?"""
-    if source is None or head_name(text, source, names_in(index, source)) is not None:
+def is_description(source: Span | None, head: Mention | None) -> bool:
+    """Is the source (whose head name is ``head``) a description ("the Democratic nominee"), not a name or a pronoun?"""
+    if source is None or head is not None:
         return False
     words = source.text.lower().split()
     return len(words) > 1 and words[0] in ("the", "this", "that")
@@ -170,12 +168,13 @@ def speaker_of(index: EntityIndex, resolution: Resolution, roles: dict[int, tupl
     )
 
 
-def resolve_source(article: Article, index: EntityIndex, attribution: Attribution, resolved: dict[str, Speaker]) -> Resolution:
-    """Return what the source of ``attribution`` refers to."""
+def resolve_source(
+    article: Article, index: EntityIndex, attribution: Attribution, head: Mention | None, resolved: dict[str, Speaker]
+) -> Resolution:
+    """Return what the source of ``attribution`` refers to; ``head`` is the name the source is about, if any."""
     source = attribution.source
     if source is None:
         return Resolution()
-    head = head_name(article.text, source, names_in(index, source))
     if head is not None and not led_by_document(source, head):
         return resolve_name(article.text, index, source, head)
     words = [re.sub(r"(?:’s|'s|’)$", "", w.lower()) for w in WORD.findall(source.text)]
@@ -479,7 +478,6 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
     return roles
 
 
-PARTY_TAG_AFTER = re.compile(r"^\s*\((?:[DRI]|Dem|Rep|Ind)\.?-[^()]{1,30}\)")
 TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
 APPOSITION = re.compile(r"^, (?:(?:a|an|the|who is|who was|is) )?([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)")
 
@@ -553,7 +551,10 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
     "for", "of", "at" or "with" ("… at Princeton University").
     """
     lex = lexicon()
-    after = PARTY_TAG_AFTER.sub("", text[mention.end : mention.end + 200], count=1)
+    after = text[mention.end : mention.end + 200]
+    party_tag = PARTY_TAG.match(after.lstrip())
+    if party_tag:  # "Rep. Gregory W. Meeks (D-N.Y.), chairman of …"
+        after = after.lstrip()[party_tag.end() :]
     match = APPOSITION.match(after)
     if not match:
         return None
