@@ -393,13 +393,31 @@ def evaluate_cli(
     show_default=True,
     help="Windows per training step.",
 )
+@click.option(
+    "--window",
+    type=click.IntRange(min=16, max=510),
+    default=TRAIN_DEFAULTS.window,
+    show_default=True,
+    help="Word pieces per training window (the model reads at most 512 with [CLS] and [SEP]).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda", "auto"]),
+    default=TRAIN_DEFAULTS.device,
+    show_default=True,
+    help="Where to train; auto takes a GPU when torch sees one.",
+)
 @reports_errors
-def train_cli(data: str, dev: str, out: str, epochs: int, seed: int, learning_rate: float, batch_size: int) -> None:
+def train_cli(
+    data: str, dev: str, out: str, epochs: int, seed: int, learning_rate: float, batch_size: int, window: int, device: str
+) -> None:
     """Train the attribution tagger on a PolNeAR split.
 
     Prints each epoch's record, then the best one, as JSON lines.
     """
-    settings = TrainSettings(epochs=epochs, seed=seed, learning_rate=learning_rate, batch_size=batch_size)
+    settings = TrainSettings(
+        epochs=epochs, seed=seed, learning_rate=learning_rate, batch_size=batch_size, window=window, device=device
+    )
     click.echo(json.dumps(train(data, dev, out, settings)))
 
 

@@ -36,6 +36,9 @@ class TrainSettings:
     window: int = 256
     seed: int = 13
     threads: int = 2
+    # "cpu", "cuda" or "auto" (cuda when torch sees a GPU). A GPU run is not bit-for-bit
+    # reproducible on CPU, but follows the same recipe.
+    device: str = "cpu"
 
 
 def encode(articles: list[Article], tokenizer) -> list[tuple]:
@@ -99,7 +102,11 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
     torch.manual_seed(settings.seed)
     torch.set_num_threads(settings.threads)
 
+    device = settings.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
     net, tokenizer = load_base(trainable=True)
+    net.to(device)
     train_articles = read_split(data)
     dev_articles = read_split(dev) if dev else []
     encoded = encode(train_articles, tokenizer)
@@ -140,7 +147,8 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
             target = torch.full(inputs["input_ids"].shape, -100, dtype=torch.long)
             for row, (_, labels, s, e) in enumerate(chunk):
                 target[row, 1 : 1 + e - s] = torch.from_numpy(labels[s:e])
-            logits = net(**inputs)
+            logits = net(**{name: tensor.to(device) for name, tensor in inputs.items()})
+            target = target.to(device)
             loss = loss_fn(logits.reshape(-1, len(LABELS)), target.reshape(-1))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -157,7 +165,7 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
         print(json.dumps(record), flush=True)
         if best is None or record.get("mean_exact_f1", epoch) >= best.get("mean_exact_f1", 0):
             best = record
-            state = {k: v.detach().to(torch.float16).contiguous() for k, v in net.state_dict().items() if k not in FROZEN}
+            state = {k: v.detach().to("cpu", torch.float16).contiguous() for k, v in net.state_dict().items() if k not in FROZEN}
             save_file(state, str(out / MODEL_FILE))
             (out / META_FILE).write_text(json.dumps({**meta, "dev": record, "history": history}, indent=2) + "\n", encoding="utf-8")
     meta_saved = json.loads((out / META_FILE).read_text(encoding="utf-8"))

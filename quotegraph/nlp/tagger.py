@@ -199,12 +199,14 @@ class Tagger:
                 if end > start:
                     jobs.append((a, start, end, keep_start, keep_end))
         piece_scores = [np.zeros((len(p.ids), len(LABELS)), dtype=np.float32) for p in all_pieces]
+        device = next(self.net.parameters()).device
         jobs.sort(key=lambda job: job[2] - job[1])  # similar lengths share a batch
         with torch.inference_mode():
             for b in range(0, len(jobs), self.batch_size):
                 chunk = jobs[b : b + self.batch_size]
                 inputs = window_batch([(all_pieces[a], s, e) for a, s, e, _, _ in chunk], self.cls_id, self.sep_id)
-                logp = torch.log_softmax(self.net(**inputs), dim=-1).numpy()
+                inputs = {name: tensor.to(device) for name, tensor in inputs.items()}
+                logp = torch.log_softmax(self.net(**inputs).float(), dim=-1).cpu().numpy()
                 for row, (a, start, _, keep_start, keep_end) in enumerate(chunk):
                     piece_scores[a][keep_start:keep_end] = logp[row, 1 + keep_start - start : 1 + keep_end - start]
         return [scores[pieces.first] for scores, pieces in zip(piece_scores, all_pieces)]
