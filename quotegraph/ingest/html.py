@@ -15,7 +15,10 @@ and the author. How it is run:
 - quiet: trafilatura's and htmldate's log lines are silenced; read_html's coded
   errors say the same, with the page's id;
 - dates: the original publication date, from the page's markup and URL only
-  (htmldate's search of free text for dates is off).
+  (htmldate's search of free text for dates is off);
+- publisher: the page's site name (``og:site_name`` and the like), else the
+  host of its URL, as the Article's extra field ``publisher``; none if neither
+  is known.
 
 The text is laid out as the corpus texts are: the headline, then one paragraph
 per line, with a blank line between them.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -56,7 +60,7 @@ def looks_like_html(text: str) -> bool:
 def read_html(
     html: str | bytes, *, id: str, url: str | None = None, date: str | dt.date | None = None
 ) -> Article:
-    """Read the article of an HTML page: its main text, title, date (``date`` wins) and byline.
+    """Read the article of an HTML page: its main text, title, date (``date`` wins), byline and publisher.
 
     Raises:
         BadInput: the page is empty, binary, not HTML, or has no main text; or ``date`` is not YYYY-MM-DD.
@@ -84,13 +88,16 @@ def read_html(
     title = clean(document.title)
     if title and paragraphs[0] != title:
         paragraphs.insert(0, title)
+    url = url or clean(document.url)
+    publisher = clean(document.sitename) or uri_host(url)
     return Article(
         id=id,
         text="\n\n".join(paragraphs),
         title=title,
-        url=url or clean(document.url),
+        url=url,
         date=given_date or page_date(document.date),
         byline=clean(document.author),
+        **({"publisher": publisher} if publisher else {}),
     )
 
 
@@ -133,6 +140,12 @@ def page_date(value: str | None) -> dt.date | None:
         return parse_date(value)
     except BadInput:
         return None
+
+
+def uri_host(uri: str | None) -> str | None:
+    """Return the host of a URI, lowercased and without a leading ``www.``; None if it has none."""
+    host = urlsplit(uri or "").hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def clean(value: str | None) -> str | None:

@@ -7,14 +7,24 @@ What each input gives:
   read by ``quotegraph.ingest.html.read_html`` (main text, title, date, byline).
 - ``NAME.jsonl`` or ``NAME.jsonl.gz``: one article per line, an object with
   ``"text"`` (or ``"html"``, a page to read) and optionally ``"id"``, ``"date"``,
-  ``"title"``, ``"url"``; a line without an id gets ``NAME-LINE``. Blank lines
-  are skipped.
-- a folder: its ``*.txt``, ``*.html``, ``*.htm``, ``*.jsonl`` and
-  ``*.jsonl.gz`` files in name order (not its subfolders); a folder with none
-  of them but a ``text/`` subfolder, such as a PolNeAR split, gives the
-  ``*.txt`` files of ``text/``.
+  ``"title"``, ``"url"``, ``"publisher"``; a line without an id gets
+  ``NAME-LINE``. Blank lines are skipped.
+- ``NAME.warc`` or ``NAME.warc.gz``: the article of each HTML page in it (each
+  2xx ``response`` record with an HTML content type; other records are passed
+  over), read by ``read_html``, with the id ``HOST-HASH`` of its WARC-Target-URI
+  (``page_id``), that URI as url, the page's date or else the WARC-Date, and the
+  page's site name or else the URI's host as publisher. A record that cannot be
+  read gives an InputFailure ``FILE@OFFSET`` and reading goes on at the next
+  record (``quotegraph.ingest.warc``).
+- a folder: its ``*.txt``, ``*.html``, ``*.htm``, ``*.jsonl``, ``*.jsonl.gz``,
+  ``*.warc`` and ``*.warc.gz`` files in name order (not its subfolders); a
+  folder with none of them but a ``text/`` subfolder, such as a PolNeAR split,
+  gives the ``*.txt`` files of ``text/``.
 - ``-``: stdin, read as JSONL when every non-empty line is a JSON object, and
   as one plain-text article with id ``stdin`` otherwise.
+
+HTML pages get the page's site name (or their URL's host) as ``publisher``, an
+extra field of the Article; a JSONL ``"publisher"`` wins over it.
 
 Text that looks like an HTML page (``looks_like_html``) -- a ``.txt`` file,
 stdin, a JSONL ``"text"`` -- is read as HTML too; ``html=True`` reads every one
@@ -42,6 +52,7 @@ from typing import Any
 
 from quotegraph.errors import BadInput
 from quotegraph.ingest.html import looks_like_html, read_html
+from quotegraph.ingest.warc import BrokenRecord, is_warc, page_id, read_warc
 from quotegraph.model import Article
 from quotegraph.pipeline import as_article, parse_date
 
@@ -83,7 +94,7 @@ def read_inputs(
         if path != STDIN and not Path(path).exists():
             raise BadInput(
                 f"[Q410] input {path} does not exist - "
-                "give .txt, .html or .jsonl files, folders of them, or - for stdin"
+                "give .txt, .html, .jsonl or .warc files, folders of them, or - for stdin"
             )
     return (item for path in paths for item in reader.read_path(path))
 
@@ -107,16 +118,18 @@ class InputReader:
                 yield InputFailure(path, f"[Q412] cannot read it: {error}")
                 return
             if not files:
-                yield InputFailure(path, "[Q411] the folder holds no .txt, .html or .jsonl files")
+                yield InputFailure(path, "[Q411] the folder holds no .txt, .html, .jsonl or .warc files")
             for file in files:
                 yield from self.read_file(file)
         else:
             yield from self.read_file(Path(path))
 
     def read_file(self, path: Path) -> Iterator[Article | InputFailure]:
-        """Yield the articles of a JSONL file, or the one article of an HTML or text file."""
+        """Yield the articles of a JSONL or WARC file, or the one article of an HTML or text file."""
         try:
-            if is_jsonl(path):
+            if is_warc(path):
+                yield from self.warc_articles(path)
+            elif is_jsonl(path):
                 opener = gzip.open if path.name.endswith(".gz") else open
                 with opener(path, "rb") as handle:
                     stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
@@ -125,6 +138,20 @@ class InputReader:
                 yield self.text_article(path.read_bytes(), path.stem, str(path), page=is_html_file(path))
         except OSError as error:  # unreadable files and broken gzip streams
             yield InputFailure(str(path), f"[Q412] cannot read it: {error}")
+
+    def warc_articles(self, path: Path) -> Iterator[Article | InputFailure]:
+        """Yield the article of each HTML page of a WARC file; a page or record that fails gives an InputFailure."""
+        for item in read_warc(path):
+            source = f"{path}@{item.offset}"
+            if isinstance(item, BrokenRecord):
+                yield InputFailure(
+                    source,
+                    f"[Q701] broken WARC record at byte {item.offset}: {item.reason} - the rest of the file was "
+                    "read from the next record found; repair or re-fetch the file (`warcio check`) to get this one",
+                )
+            else:
+                item_fields = {"html": item.html, "url": item.uri}
+                yield self.article(item_fields, page_id(item.uri), source, fallback_date=item.captured)
 
     def read_stdin(self) -> Iterator[Article | InputFailure]:
         """Read stdin as JSONL if every non-empty line is a JSON object, else as one plain-text article ``stdin``."""
@@ -173,8 +200,13 @@ class InputReader:
         if not found:
             yield InputFailure(source, "[Q414] no articles - the file is empty or only whitespace")
 
-    def article(self, item: dict[str, Any], default_id: str, source: str) -> Article | InputFailure:
-        """Make an article of ``{"text" or "html", "id"?, "date"?, …}``, or an InputFailure saying what is wrong."""
+    def article(
+        self, item: dict[str, Any], default_id: str, source: str, fallback_date: dt.date | None = None
+    ) -> Article | InputFailure:
+        """Make an article of ``{"text" or "html", "id"?, "date"?, "publisher"?, …}``, or an InputFailure.
+
+        An article without a date of its own gets ``fallback_date``, else the reader's default date.
+        """
         try:
             article = as_article(self.read_page(item, default_id), default_id, self.max_chars)
         except BadInput as error:
@@ -182,7 +214,10 @@ class InputReader:
         if not article.text.strip():
             return InputFailure(source, "[Q414] no text - it is empty or only whitespace")
         if article.date is None:
-            article.date = self.default_date
+            article.date = fallback_date or self.default_date
+        publisher = item.get("publisher")
+        if isinstance(publisher, str) and publisher.strip():
+            article.publisher = publisher.strip()
         return article
 
     def read_page(self, item: dict[str, Any], default_id: str) -> dict[str, Any] | Article:
@@ -212,6 +247,39 @@ class InputReader:
         return looks_like_html(text) if self.html is None else self.html
 
 
+def count_inputs(paths: list[str]) -> int | None:
+    """Count the items ``read_inputs`` will give (articles and failures), for a progress bar's total.
+
+    Cheap: folders are listed and JSONL lines counted, nothing is parsed. Returns
+    None when an input cannot be counted so: stdin, or a WARC file (its records
+    would have to be read).
+    """
+    total = 0
+    for path in paths:
+        if path == STDIN:
+            return None
+        try:
+            files = input_files(Path(path)) if Path(path).is_dir() else [Path(path)]
+        except OSError:
+            files = []
+        if any(is_warc(file) for file in files):
+            return None
+        total += sum(count_file_items(file) for file in files) or 1  # an empty folder is one failure
+    return total
+
+
+def count_file_items(path: Path) -> int:
+    """Count the non-blank lines of a JSONL file (at least 1: an empty file is a failure); any other file is 1."""
+    if not is_jsonl(path):
+        return 1
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            return max(1, sum(1 for line in handle if line.strip()))
+    except (OSError, EOFError):  # the reader will report it as one failure
+        return 1
+
+
 def input_files(folder: Path) -> list[Path]:
     """Return the article files of a folder in name order, or those of its ``text/`` subfolder if it has none."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and is_article_file(p))
@@ -226,8 +294,8 @@ def is_jsonl(path: Path) -> bool:
 
 
 def is_article_file(path: Path) -> bool:
-    """Tell whether a folder's file is an input: ``.txt``, ``.html``, ``.htm``, ``.jsonl`` or ``.jsonl.gz``."""
-    return path.suffix == ".txt" or is_html_file(path) or is_jsonl(path)
+    """Tell whether a folder's file is an input: ``.txt``, ``.html``, ``.htm``, ``.jsonl(.gz)`` or ``.warc(.gz)``."""
+    return path.suffix == ".txt" or is_html_file(path) or is_jsonl(path) or is_warc(path)
 
 
 def is_html_file(path: Path) -> bool:
