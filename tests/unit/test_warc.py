@@ -88,8 +88,12 @@ def test_uncompressed_warc_resumes_at_the_next_warc_header(tmp_path, write_warc)
 def test_truncated_or_junk_warc_fails_once_after_what_could_be_read(tmp_path, write_warc):
     whole = write_warc(tmp_path / "whole.warc.gz", crawl(2)).read_bytes()
     second = whole.index(b"\x1f\x8b\x08", 10)
-    # Cut into the second page's record: in its WARC headers, its HTTP headers, its HTML.
-    for cut in range(20, 500, 40):
+    third = whole.find(b"\x1f\x8b\x08", second + 10)
+    second_end = third if third != -1 else len(whole)
+    # Cut into the second page's record: in its WARC headers, its HTTP headers, its HTML; not in the gzip
+    # trailer, whose loss leaves every byte of the record readable (and the member's size varies with the
+    # record's date and id, so a fixed cut can land there).
+    for cut in range(20, min(500, second_end - second - 32), 40):
         truncated = tmp_path / "truncated.warc.gz"
         truncated.write_bytes(whole[: second + cut])
         items = list(read_inputs([str(truncated)]))
