@@ -10,15 +10,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from quotegraph.batch import ingest
-from conftest import free_port
+from conftest import corpus_db, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -52,44 +50,9 @@ def corpus_articles() -> list[dict]:
     ]
 
 
-def start_server(db_url: str, log: Path, token: str | None, *options: str) -> tuple[subprocess.Popen, str]:
-    """Start ``quotegraph serve`` on a free loopback port and wait until it answers; return it and its base URL."""
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "QUOTEGRAPH_API_TOKEN"}
-    env |= {"PYTHONPATH": str(REPO), **({"QUOTEGRAPH_API_TOKEN": token} if token else {})}
-    command = [sys.executable, "-m", "quotegraph", "serve", "--db", db_url, "--port", str(port), *options]
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"the server exited: {log.read_text()}"
-        try:
-            if httpx.get(f"{base_url}/api/articles?limit=1", timeout=5).status_code == 200:
-                return server, base_url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise AssertionError(f"the server did not answer within 120 s: {log.read_text()}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("serve")
-    inputs = folder / "articles.jsonl"
-    inputs.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in corpus_articles()), encoding="utf-8")
-    url = f"sqlite:///{folder / 'corpus.db'}"
-    assert ingest([str(inputs)], url, progress=False).articles == len(corpus_articles())
-    return url
+    return corpus_db(tmp_path_factory.mktemp("serve"), corpus_articles())
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +61,7 @@ def api(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx
     server, base_url = start_server(db_url, tmp_path_factory.mktemp("log") / "server.log", TOKEN)
     with httpx.Client(base_url=base_url, timeout=120) as client:
         yield client
-    stop(server)
+    stop_server(server)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +71,7 @@ def open_api(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server, base_url = start_server(db_url, log, None, "--cors-origin", "https://viewer.test")
     with httpx.Client(base_url=base_url, timeout=120) as client:
         yield client
-    stop(server)
+    stop_server(server)
 
 
 def all_pages(api: httpx.Client, path: str, within: str | None = None) -> list[dict]:

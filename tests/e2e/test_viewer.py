@@ -7,13 +7,8 @@ samples, an article in which one source answers another, and an article full of 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
-from conftest import free_port
-from quotegraph.batch import ingest
+from conftest import corpus_db, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -63,35 +57,12 @@ def corpus_articles() -> list[dict]:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a corpus of ``corpus_articles()`` with `quotegraph serve` on a free loopback port; yield its URL."""
     folder = tmp_path_factory.mktemp("viewer")
-    inputs = folder / "articles.jsonl"
-    inputs.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in corpus_articles()), encoding="utf-8")
-    db_url = f"sqlite:///{folder / 'corpus.db'}"
-    assert ingest([str(inputs)], db_url, progress=False).articles == len(corpus_articles())
-    port = free_port()
-    command = [
-        sys.executable, "-m", "quotegraph", "serve", "--db", db_url, "--port", str(port),
-        "--max-body", str(MAX_BODY), "--set", f"input.max_chars={MAX_CHARS}",
-    ]
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(REPO)}
-        )
-    url = f"http://127.0.0.1:{port}"
+    options = ("--max-body", str(MAX_BODY), "--set", f"input.max_chars={MAX_CHARS}")
+    server, url = start_server(corpus_db(folder, corpus_articles()), folder / "server.log", None, *options)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, f"quotegraph serve exited: {log.read_text()}"
-            try:
-                urllib.request.urlopen(f"{url}/", timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, f"quotegraph serve did not answer within 120 s: {log.read_text()}"
-                time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")
