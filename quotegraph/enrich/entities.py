@@ -180,9 +180,24 @@ def plain_key(name: str) -> str:
     return key
 
 
+def name_parts(name: str) -> list[str]:
+    """Return the keys of a name's words without suffixes; a hyphenated word ("Holtz-Eakin") stays one part."""
+    parts = [plain_key(word) for word in name.split()]
+    return [p for p in parts if p and p not in ("jr", "sr", "ii", "iii", "iv")]
+
+
+NICKNAME = re.compile(r"[\"“”]([^\"“”\s]+)[\"“”]")
+
+
 def person_key(name: str) -> str:
-    """Return a person's first and last name, lowercased: no middle names, initials or suffixes."""
-    parts = [p for p in plain_key(name).split() if p not in ("jr", "sr", "ii", "iii", "iv")]
+    """Return a person's first and last name, lowercased: no middle names, initials or suffixes.
+
+    A nickname in quotes stands for the first name: Robert C. "Bobby" Scott is "bobby scott".
+    """
+    nickname = NICKNAME.search(name)
+    parts = name_parts(NICKNAME.sub(" ", name))
+    if nickname and parts:
+        parts[0] = plain_key(nickname.group(1))
     return f"{parts[0]} {parts[-1]}" if len(parts) > 1 else " ".join(parts)
 
 
@@ -237,7 +252,7 @@ def name_words(clusters: list[Cluster]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for n, cluster in enumerate(clusters):
         for name in cluster.names:
-            parts = [p for p in plain_key(name).split() if p not in ("jr", "sr", "ii", "iii", "iv")]
+            parts = name_parts(name)
             if len(parts) > 1:
                 for word in {parts[0], parts[-1], acronym(name)}:
                     if n not in found.setdefault(word, []):
@@ -256,7 +271,7 @@ def join_single(mention: Mention, clusters: list[Cluster], by_key: dict[str, int
         if mention.gender and cluster.gender and mention.gender != cluster.gender:
             continue
         for name in cluster.names:
-            parts = [p for p in plain_key(name).split() if p not in ("jr", "sr", "ii", "iii", "iv")]
+            parts = name_parts(name)
             if mention.text.isupper() and len(word) >= 2 and cluster.type != "person" and acronym(name) == word:
                 return n
             if len(parts) > 1 and word in (parts[-1], parts[0]) and (cluster.type in ("person", "media") or word == parts[-1]):

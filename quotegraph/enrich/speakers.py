@@ -19,9 +19,13 @@ A source span is read in this order:
 
 Role and affiliation come from the text around the entity's mentions: a title
 before a name ("Health Minister Jane Roe", "Clinton campaign manager Robby
-Mook"), an apposition after it ("Jane Roe, a spokeswoman for the Health
-Ministry,"), or the source's own description for unnamed sources. The first one
-the article gives is kept.
+Mook", "Tulsa police Chief Chuck Jordan"), an apposition after it ("Jane Roe,
+a spokeswoman for the Health Ministry,", "Victor Cha, who served as Asia
+director for the National Security Council", "the Rev. Peter Wherry, of
+Mayfield Baptist Church,"), an organisation's possessive before it ("NBC's
+Dante Chinni"), or the source's own description for unnamed sources. The
+first role the article gives is kept, and the first affiliation, which may come
+from a later mention than the role.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ PREPOSITIONS = ("for", "of", "at", "with", "to", "from", "in", "on", "close to",
 WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
 RECENT = 1500  # characters back a pronoun or description looks for its referent
 LOOK_BACK = 3000  # characters back a role description ("the senator") looks for people
-ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee"}
+ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee", "police"}
 
 
 @dataclass
@@ -65,8 +69,8 @@ def add_speakers(article: Article, settings: Settings) -> Article:
         a.id: head_name(article.text, a.source, names_in(index, a.source)) for a in article.attributions if a.source is not None
     }
     index.speaking = {index.cluster_of[id(head)] for head in heads.values() if head is not None and id(head) in index.cluster_of}
-    roles = entity_roles(article.text, index)
     index.quoted = quoted_mentions(article, index)
+    roles = entity_roles(article.text, index)
     index.main_person = main_person(index)
     resolved: dict[str, Speaker] = {}
     resolutions: dict[str, Resolution] = {}
@@ -82,7 +86,7 @@ def add_speakers(article: Article, settings: Settings) -> Article:
         resolved[attribution.id] = speaker_of(index, resolution, {})
     for start, cluster, description in described_people(article, index, resolved):
         roles.setdefault(cluster, []).append((start, description, None))
-    first_roles = {cluster: min(found)[1:] for cluster, found in roles.items()}
+    first_roles = {cluster: first_role_and_affiliation(found) for cluster, found in roles.items()}
     for attribution in article.attributions:
         if attribution.id in resolutions:
             attribution.speaker = speaker_of(index, resolutions[attribution.id], first_roles)
@@ -100,13 +104,21 @@ def described_people(article: Article, index: EntityIndex, resolved: dict[str, S
     """Return (position, cluster, description) for "the Republican nominee"-like phrases that name a role of a person."""
     lex = lexicon()
     found = []
+    contents = [piece for attribution in article.attributions for piece in attribution.content.pieces]
     for match in DESCRIPTION.finditer(article.text):
-        if match.group(2) not in lex["role_nouns"] or match.group(2) in ("member", "head", "official"):
+        if any(a <= match.start() < b for a, b in contents):
+            continue  # a speaker's words, not the article's: "Clinton is the superior candidate"
+        written = match.group(1).split()
+        # "the Vermont senator acknowledged that": the description ends at its role noun
+        ends = [n for n, word in enumerate(written) if word.islower() and word in lex["role_nouns"]]
+        if not ends or written[ends[0]] in ("member", "head", "official"):
             continue
-        words = [w.lower() for w in match.group(1).split()]
-        resolution = resolve_role_description(article, index, Span.from_parts(article.text, [match.span()]), words[-1], words, resolved, guess=False)
+        written = written[: ends[0] + 1]
+        words = [w.lower() for w in written]
+        span = Span.from_parts(article.text, [(match.start(), match.start(1) + len(" ".join(written)))])
+        resolution = resolve_role_description(article, index, span, words[-1], words, resolved, guess=False)
         if resolution.cluster is not None:
-            found.append((match.start(), resolution.cluster, match.group(1)))
+            found.append((match.start(), resolution.cluster, " ".join(written)))
     return found
 
 
@@ -436,14 +448,14 @@ def resolve_role_description(
         if any(m.title and head in title_words(m.title) for m in mentions):
             return Resolution(cluster=n)  # "the president" of "President Obama", "the senator" of "Sen. Kaine"
         seen = set()
-        for mention in mentions:
-            seen.update(WORD.findall(article.text[max(0, mention.start - 80) : mention.end + 80].lower()))
+        for mention in mentions:  # the words around the mention, not the description's own
+            seen.update(WORD.findall(article.text[max(0, mention.start - 80) : min(mention.end + 80, source.start)].lower()))
         hits = len(wanted & seen)
         candidate = (hits, len(index.clusters[n].mentions), n)
         if hits and (best is None or candidate > best):
             best = candidate
     if best is not None:
-        return Resolution(cluster=best[2])
+        return Resolution(cluster=best[-1])
     if index.main_person is not None:
         return Resolution(cluster=index.main_person)
     if not guess:
@@ -465,34 +477,56 @@ def title_words(title: str) -> set[str]:
     return {ABBREVIATED_TITLES.get(word, word) for word in title.lower().split()}
 
 
-def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str, str | None]]]:
-    """Return the roles (position, role, affiliation) the article gives each person entity at its names."""
-    roles: dict[int, list[tuple[int, str, str | None]]] = {}
+def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str | None, str | None]]]:
+    """Return the roles and affiliations (position, role, affiliation) the article gives each person at its names."""
+    roles: dict[int, list[tuple[int, str | None, str | None]]] = {}
     for mention in index.mentions:
         cluster = index.cluster_of.get(id(mention))
         if mention.kind != "name" or cluster is None or index.clusters[cluster].type not in ("person", "unknown"):
             continue
-        found = title_role(text, index, mention) or apposition_role(text, index, mention)
-        if found and found[0]:
-            roles.setdefault(cluster, []).append((mention.start, *found))
+        if id(mention) in index.quoted:
+            continue  # a speaker's words: "Candidate Trump should follow the precedent"
+        title = title_role(text, index, mention) or (None, None)
+        apposition = apposition_role(text, index, mention) or (None, None)
+        role = title[0] or apposition[0]
+        affiliation = title[1] or apposition[1] or possessor_affiliation(text, mention)
+        if role or affiliation:
+            roles.setdefault(cluster, []).append((mention.start, role, affiliation))
     return roles
 
 
+def first_role_and_affiliation(found: list[tuple[int, str | None, str | None]]) -> tuple[str | None, str | None]:
+    """Return the first role and the first affiliation among (position, role, affiliation) findings."""
+    ordered = sorted(found, key=lambda finding: finding[0])
+    role = next((role for _, role, _ in ordered if role), None)
+    affiliation = next((affiliation for _, _, affiliation in ordered if affiliation), None)
+    return role, affiliation
+
+
 TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
-APPOSITION = re.compile(r"^, (?:(?:a|an|the|who is|who was|is) )?([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)")
+APPOSITION = re.compile(
+    r"^, (?:(?:a|an|the|who is|who was|is|who serves as|who served as|who is also|who was also) )?"
+    r"(?!(?:who|whom|whose|which|that) )([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)"
+)
+POSSESSOR_BEFORE = re.compile(r"\b((?:[A-Z](?:[\w&-]|\.(?=\w))*\s+){0,3}[A-Z](?:[\w&-]|\.(?=\w))*)['’]s\s+$")
 
 
 def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
-    """Return the role (and affiliation) in front of a name: "Clinton campaign manager Robby Mook"."""
+    """Return the role (and affiliation) in front of a name: "Clinton campaign manager Robby Mook".
+
+    A title the name carries ("Virginia AFL-CIO President") takes the words
+    before it too ("Tulsa police Chief").
+    """
     lex = lexicon()
-    if mention.title and mention.title.lower() not in lex["honorifics"]:
-        return split_title(mention.title.split())
-    window = text[max(0, mention.start - 80) : mention.start]
+    title = mention.title if mention.title and mention.title.lower() not in lex["honorifics"] else None
+    if title:
+        title_start = text.rindex(title, 0, mention.start)
+        window, ending = text[max(0, title_start - 80) : title_start], title.split()
+    else:
+        window, ending = text[max(0, mention.start - 80) : mention.start], []
     match = TITLE_BEFORE.search(window)
-    if not match:
-        return None
-    words = (match.group(1) + match.group(2)).split()
-    if not words or words[-1].lower() not in lex["role_nouns"]:
+    words = (match.group(1) + match.group(2)).split() if match else []
+    if not ending and (not words or words[-1].lower() not in lex["role_nouns"]):
         return None
     kept: list[str] = []
     for word in reversed(words):
@@ -500,8 +534,22 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
         sentence_end = word.endswith(".") and len(word) > 3 and lower not in lex["honorifics"] | lex["title_roles"]
         if lower in DETERMINERS or lower in lex["not_names"] or word.endswith((",", ";", ":")) or sentence_end:
             break
+        if ending and not (word[:1].isupper() or lower in ORGANISATION_NOUNS):
+            break
         kept.insert(0, word)
+    if ending and kept and not (split_title(kept + ending)[1]):
+        kept = []  # words before a title that name no organisation are not part of it
+    kept += ending
     return split_title(kept) if kept else None
+
+
+def possessor_affiliation(text: str, mention: Mention) -> str | None:
+    """Return the organisation whose possessive stands before a name: "NBC's Dante Chinni" -> "NBC"."""
+    match = POSSESSOR_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+    if match is None:
+        return None
+    owner = match.group(1).split()
+    return " ".join(owner) if is_organisation_name(owner) else None
 
 
 PARTY_ADJECTIVES = {"republican", "democratic", "gop", "democrat", "state", "federal", "former", "u.s."}
@@ -525,9 +573,41 @@ def split_title(words: list[str]) -> tuple[str, str | None]:
         last = owner[-1].lower().removesuffix("’s").removesuffix("'s")
         if rest[0].lower() in ORGANISATION_NOUNS and len(rest) > 1:
             return " ".join(rest), " ".join(owner + rest[:1])
-        if (last in heads or ACRONYM.match(owner[-1])) and " ".join(owner).lower() not in ("senate", "house", "white house"):
+        if (last in heads or is_acronym(owner[-1])) and " ".join(owner).lower() not in ("senate", "house", "white house"):
             return " ".join(rest), " ".join(owner)
     return " ".join(words), None
+
+
+def is_acronym(word: str) -> bool:
+    """Is ``word`` an acronym, hyphenated ones ("AFL-CIO") included?"""
+    return ACRONYM.match(word) is not None or (
+        "-" in word and all(ACRONYM.match(part) for part in word.split("-"))
+    )
+
+
+def organisation_at(words: list[str]) -> str | None:
+    """Return the organisation named at the start of ``words`` ("The Atlantic, …", "Seton Hall University in …").
+
+    It is the leading run of capitalised words and name joiners, with a word
+    like "campaign" after it ("the Clinton campaign"); a run after "the" is an
+    organisation even when one word long ("the Atlantic").
+    """
+    lex = lexicon()
+    after_the = bool(words) and words[0].lower() == "the"
+    article = words[:1] if after_the and words[0] == "The" else []  # "The Atlantic" keeps its "The"
+    words = words[1:] if after_the else words
+    run: list[str] = []
+    for word in words:
+        if not (word[:1].isupper() or (run and word.lower() in lex["name_joiners"])):
+            break
+        run.append(word)
+    while run and run[-1].lower() in lex["name_joiners"]:
+        run.pop()
+    if run and len(words) > len(run) and words[len(run)].lower() in ORGANISATION_NOUNS:
+        return " ".join(run + [words[len(run)]])
+    if run and (is_organisation_name(run) or (after_the and not run[-1].endswith(("’s", "'s")))):
+        return " ".join(article + run)
+    return None
 
 
 def is_organisation_name(words: list[str]) -> bool:
@@ -536,7 +616,7 @@ def is_organisation_name(words: list[str]) -> bool:
     name = " ".join(words)
     return bool(words) and (
         len(words) > 1 and all(w[:1].isupper() or w.lower() in lex["name_joiners"] for w in words)
-        or ACRONYM.match(name) is not None
+        or is_acronym(name)
         or name.lower() in lex["media_names"]
         or words[-1].lower() in lex["organization_heads"] | lex["media_heads"]
     )
@@ -563,17 +643,14 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
         if word.lower() in lex["role_nouns"] and not (n + 1 < len(words) and words[n + 1].lower() in lex["role_nouns"]):
             break
     else:
+        if words[:1] in (["of"], ["from"], ["at"], ["with"]):  # "the Rev. Peter Wherry, of Mayfield Baptist Church,"
+            affiliation = organisation_at(words[1:])
+            return (None, affiliation) if affiliation else None
         return None
     role, rest = words[: n + 1], words[n + 1 :]
     affiliation = None
     for k, word in enumerate(rest):
-        if word not in ("for", "of", "at", "with"):
-            continue
-        owner = rest[k + 1 :]
-        if owner and owner[0].lower() == "the":
-            owner = owner[1:]
-        if owner and owner[0][:1].isupper() and is_organisation_name(owner):
-            affiliation = " ".join(owner)
+        if word in ("for", "of", "at", "with", "to") and (affiliation := organisation_at(rest[k + 1 :])):
             break
     if affiliation is None and rest[:1] == ["of"] and len(rest) > 1 and not rest[1][:1].isupper():
         role += rest[:2]

@@ -4,11 +4,21 @@ For every attribution the step looks, in the sentence that holds the cue (or,
 without a cue, the source or the content), for a time expression that
 modifies the cue: "said Sunday", "told CNN on Monday", "said in an interview
 Tuesday", "In a speech on Sept. 12, Obama said", "said last week", "said in
-2012". It takes the one nearest the cue, at most ``MAX_GAP`` characters away
-with no other cue-like verb, quote mark, clause opener ("that", "who") or
-content in between, and never one inside the content: that is what the content
-talks about, not when it was said. Expressions after "since", "until",
-"before", "after", "by" or "next" are skipped: they do not say when.
+2012", "said two days ago", "In a March 2016 meeting, Trump said". It takes the
+one nearest the cue, at most ``MAX_GAP`` characters away (not counting the
+source between them) with no other cue-like verb, quote mark, clause opener
+("that", "who") or content in between. Right after the content it takes one
+within ``CLOSE_AFTER_CONTENT`` characters or after an event phrase ("rejected
+that argument in a ruling released Thursday"). It never takes one inside the
+content, nor inside another attribution's content: that is what the content
+talks about, not when it was said; nor inside the source, except the release
+date of a document ("a poll released Friday"). Expressions after "since",
+"until", "before", "after", "by" or "next" are skipped: they do not say when,
+unless the cue itself follows that word ("After aides insisted in June …").
+A possessive ("Monday's debate") is a time only after a preposition ("At
+Friday's rally, she said"): "will use Monday's debate" names an occasion.
+A bare month or year is a time after "in" or "during", or inside an event
+phrase ("at its July summit", "in his 2002 book").
 ``Time.text`` is the expression without its preposition ("Sunday" in "on
 Sunday", "2012" in "in 2012").
 
@@ -30,7 +40,10 @@ Dates are resolved against the article date, as ISO "YYYY-MM-DD":
   Saturday and Sunday before the article date, "the weekend" and "this
   weekend" the latest Saturday on or before it and the Sunday after;
 - "in March" is the latest March that begins on or before the article date,
-  "in March 2015" that month, "in 2012" that year, first to last day.
+  "in March 2015" that month, "in 2012" that year, first to last day;
+- "three days ago" and "a week ago" are the day that many days before the
+  article date; "two months ago" the whole month and "eight years ago" the
+  whole year that many months or years before it.
 
 A range is the whole calendar period, even where it runs past the article
 date; an expression whose first day is after the article date is not taken:
@@ -89,6 +102,9 @@ EXPRESSIONS = {
     "month": rf"(?:(?i:early|late)\s+|mid-)?{MONTH}(?:,?\s+{YEAR})?",
     # "2012" (after "in")
     "year": YEAR,
+    # "two days ago", "a week ago", "eight years ago"
+    "ago": r"(?i:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+    r"(?:day|week|month|year)s?\s+ago)\b",
 }
 ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in EXPRESSIONS.items())
 EXPRESSION = re.compile(ALTERNATIVES)
@@ -97,8 +113,28 @@ PREPOSITION = r"(?i:on|in|during|over|at|from|since|until|till|by|before|after|n
 EXPRESSION_IN_TEXT = re.compile(rf"\b(?:(?P<preposition>{PREPOSITION})\s+)?(?:{ALTERNATIVES})")
 # Prepositions that put the statement before, after or around the time, not at it.
 NOT_AT = {"since", "until", "till", "by", "before", "after", "next", "ahead of", "this coming"}
-# A bare month or year is a time only after one of these ("in March", "in 2012").
+# A bare month or year is a time only after one of these ("in March", "in 2012"), or inside an event phrase.
 MONTH_OR_YEAR_AFTER = {"in", "during"}
+# Occasions a statement is made at: "in a March 2016 meeting", "in a ruling released Thursday".
+EVENT = (
+    r"(?:meeting|interview|speech|summit|book|election|debate|rally|statement|letter|report|op-ed|episode|hearing"
+    r"|ruling|decision|press\s+conference|news\s+conference|conference|address|appearance|memo|column|article"
+    r"|tweet|post|broadcast|session|testimony|filing|briefing|convention|campaign|visit|panel|discussion|town\s+hall"
+    r"|remarks|call|show|program|podcast|event)s?"
+)
+# An event phrase that ends where a month or year begins ("in a ", "at its ", "in his new ").
+EVENT_BEFORE = re.compile(r"\b(?i:in|at|during|on)\s+(?i:a|an|the|his|her|its|their|this|that)\s+(?:[a-z][\w-]*\s+)?$")
+# The event noun after the month or year ("March 2016 meeting", "July summit in Warsaw").
+EVENT_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?{EVENT}\b")
+# Between a content and a time that dates it: an event phrase ("… in an interview earlier Thursday").
+EVENT_AFTER_CONTENT = re.compile(
+    rf"[\s,]*(?i:in|during|at|on)\s+(?i:a|an|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?{EVENT}"
+    r"(?:\s+(?:released|published|issued|held|given|aired))?\s+(?:(?:on|in)\s+)?"
+)
+# A possessive after an expression: "Monday's", "this year’s".
+POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+# The release date of a document source: "a poll released Friday", "a report published in June".
+RELEASED = re.compile(r"\b(?:released|published|issued|conducted|out)\s+(?:(?:on|in)\s+)?$")
 
 # A phrase that ends in the expression and puts the statement before or after it.
 NOT_AT_PHRASE = re.compile(r"\b(?i:after|before|since|until|ahead\s+of|up\s+to)\b[^,;:]*$")
@@ -130,8 +166,20 @@ def add_times(article: Article, settings: Settings) -> Article:
     """Set the time of every attribution from the time expression in its cue's clause."""
     ends = sentence_ends(article.text)
     for attribution in article.attributions:
-        attribution.time = time_of(article.text, attribution, article.date, ends)
+        others = [
+            piece
+            for other in article.attributions
+            if other is not attribution
+            for piece in other.content.pieces
+            if not any(a <= anchor_of(attribution).start < b for a, b in other.content.pieces)
+        ]
+        attribution.time = time_of(article.text, attribution, article.date, ends, others)
     return article
+
+
+def anchor_of(attribution: Attribution) -> Span:
+    """Return the span whose clause dates an attribution: its cue, else its source, else its content."""
+    return attribution.cue or attribution.source or attribution.content
 
 
 def sentence_ends(text: str) -> list[int]:
@@ -143,12 +191,21 @@ def sentence_ends(text: str) -> list[int]:
     ]
 
 
-def time_of(text: str, attribution: Attribution, date: dt.date | None, sentence_ends: list[int]) -> Time | None:
-    """Return when ``attribution`` was made, from the expression nearest its cue, or None."""
-    anchor = attribution.cue or attribution.source or attribution.content
+def time_of(
+    text: str, attribution: Attribution, date: dt.date | None, sentence_ends: list[int],
+    other_contents: list[tuple[int, int]] = (),
+) -> Time | None:
+    """Return when ``attribution`` was made, from the expression nearest its cue, or None.
+
+    ``other_contents`` are the content parts of the article's other
+    attributions that do not hold this one's cue: times inside them are theirs.
+    """
+    anchor = anchor_of(attribution)
     start, end = sentence_around(sentence_ends, anchor, len(text))
     candidates = []
-    for expression in find_expressions(text, start, end):
+    for expression in find_expressions(text, start, end, anchor):
+        if any(a < expression.end and expression.start < b for a, b in other_contents):
+            continue
         distance = clause_distance(text, attribution, anchor, expression)
         if distance is None:
             continue
@@ -172,8 +229,10 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     at the end of a relative clause before the cue.
     """
     content, source = attribution.content.pieces, attribution.source
-    if any(a < expression.end and expression.start < b for a, b in content + (source.pieces if source else [])):
+    if any(a < expression.end and expression.start < b for a, b in content):
         return None
+    if source and any(a < expression.end and expression.start < b for a, b in source.pieces):
+        return 0 if RELEASED.search(text, source.start, expression.start) else None
     if expression.start >= anchor.start:
         gap_start, gap_end = anchor.end, expression.start
     else:
@@ -182,15 +241,20 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         # "offered some advice to Clinton on Friday": a time right after the
         # content, and outside it, still dates the cue's clause.
         content_end = max(b for _, b in content)
-        if expression.start < content_end or expression.start - content_end > CLOSE_AFTER_CONTENT:
+        if expression.start < content_end:
             return None
+        if expression.start - content_end > CLOSE_AFTER_CONTENT:
+            if not EVENT_AFTER_CONTENT.fullmatch(text, content_end, expression.start):
+                return None
+            return CLOSE_AFTER_CONTENT
         if CLAUSE_BREAK.search(text, content_end, expression.start):
             return None
         return expression.start - content_end
-    if gap_end - gap_start > MAX_GAP:
-        return None
     # The source may lie in between ("On Monday, Rep. Gwen Moore (D-Wis.) said"): look on either side of it.
     source_start, source_end = (source.start, source.end) if source else (gap_end, gap_end)
+    source_between = max(0, min(gap_end, source_end) - max(gap_start, source_start))
+    if gap_end - gap_start - source_between > MAX_GAP:
+        return None
     around_source = ((gap_start, min(gap_end, source_start)), (max(gap_start, source_end), gap_end))
     if any(CLAUSE_BREAK.search(text, a, b) for a, b in around_source):
         return None
@@ -200,7 +264,7 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         and RELATIVE_CLAUSE.search(text, max(0, expression.start - MAX_GAP), expression.start)
     ):
         return None
-    return max(0, gap_end - gap_start)
+    return max(0, gap_end - gap_start - source_between)
 
 
 def sentence_around(ends: list[int], span: Span, length: int) -> tuple[int, int]:
@@ -210,18 +274,28 @@ def sentence_around(ends: list[int], span: Span, length: int) -> tuple[int, int]
     return (ends[before - 1] if before else 0), (ends[after] if after < len(ends) else length)
 
 
-def find_expressions(text: str, start: int, end: int) -> list[Expression]:
-    """Return the time expressions of ``text[start:end]`` that can say when something was said."""
+def find_expressions(text: str, start: int, end: int, anchor: Span | None = None) -> list[Expression]:
+    """Return the time expressions of ``text[start:end]`` that can say when something was said (at ``anchor``)."""
     expressions = []
     for match in EXPRESSION_IN_TEXT.finditer(text, start, end):
         kind = match.lastgroup
         preposition = " ".join((match["preposition"] or "").lower().split())
-        if preposition in NOT_AT or (kind in ("month", "year") and preposition not in MONTH_OR_YEAR_AFTER):
+        if preposition in NOT_AT:
             continue
-        if NOT_AT_PHRASE.search(text, max(start, match.start() - MAX_GAP), match.start()):  # "after a test in January"
+        if kind in ("month", "year") and preposition not in MONTH_OR_YEAR_AFTER and not in_event_phrase(text, match.start(kind), match.end(kind)):
+            continue
+        if not preposition and POSSESSIVE_AFTER.match(text, match.end(kind)):  # "use Monday's debate": what, not when
+            continue
+        not_at = NOT_AT_PHRASE.search(text, max(start, match.start() - MAX_GAP), match.start())
+        if not_at and not (anchor and not_at.start() <= anchor.start < match.start()):  # "after a test in January"
             continue
         expressions.append(Expression(match.start(kind), match.end(kind), match[kind]))
     return expressions
+
+
+def in_event_phrase(text: str, start: int, end: int) -> bool:
+    """Say whether a month or year sits inside an event phrase: "in a March 2016 meeting", "at its July summit"."""
+    return bool(EVENT_BEFORE.search(text, max(0, start - 40), start) and EVENT_AFTER.match(text, end))
 
 
 def resolve(expression_text: str, date: dt.date | None) -> tuple[str | None, str | None]:
@@ -331,6 +405,28 @@ def year_range(text: str, date: dt.date | None) -> DayRange:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+NUMBER_WORDS = {"a": 1, "an": 1} | {
+    word: n for n, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)
+}
+
+
+def ago_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve "N days/weeks/months/years ago": that day, or that whole month or year."""
+    if date is None:
+        return None, None
+    count_word, unit = text.lower().split()[:2]
+    count = int(count_word) if count_word.isdigit() else NUMBER_WORDS[count_word]
+    unit = unit.removesuffix("s")
+    if unit in ("day", "week"):
+        day = date - dt.timedelta(days=count * (7 if unit == "week" else 1))
+        return day, day
+    if unit == "month":
+        months = date.year * 12 + date.month - 1 - count
+        first = dt.date(months // 12, months % 12 + 1, 1)
+        return first, (first.replace(day=28) + 4 * ONE_DAY).replace(day=1) - ONE_DAY
+    return dt.date(date.year - count, 1, 1), dt.date(date.year - count, 12, 31)
+
+
 def is_previous(text: str) -> bool:
     """Say whether ``text`` points back to the previous one ("last Sunday", "this past week")."""
     return PREVIOUS.search(text) is not None
@@ -343,4 +439,5 @@ RESOLVERS = {
     "period": period_range,
     "month": month_range,
     "year": year_range,
+    "ago": ago_range,
 }

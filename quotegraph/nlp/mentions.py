@@ -39,6 +39,7 @@ ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$|^[A-Z]{2,6}s?$")
 INITIAL = re.compile(r"^[A-Z]$")
 ABBREVIATED = re.compile(r"^(?:[A-Z]\.)+[A-Z]$")  # "U.S" of "U.S.", which the tokenizer splits
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+NICKNAME_QUOTES = {'"', "“", "”"}
 PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?-[^()]{1,30}\)")  # "(D-Md.)", "(R-Ky.)"
 
 
@@ -220,11 +221,18 @@ def name_end(text: str, words: Words, tokens: list[str], first: int) -> int:
             joined = name_end(text, words, tokens, j + skip)
             head_before = any(t.lower() in lex["organization_heads"] for t in tokens[first : j])
             head_after = tokens[joined].lower() in lex["organization_heads"]
-            if (lower in ("of", "for", "on") and head_before) or (lower in ("and", "&") and head_after):
+            after_title = lower == "of" and tokens[j - 1].lower() in lex["title_roles"]  # "Secretary of State John Kerry"
+            if (lower in ("of", "for", "on") and (head_before or after_title)) or (lower in ("and", "&") and head_after):
                 last = joined
                 j = joined
             else:
                 break
+        elif (
+            token in NICKNAME_QUOTES and j + 3 < len(tokens) and CAPITALISED.match(tokens[j + 1])
+            and tokens[j + 2] in NICKNAME_QUOTES and CAPITALISED.match(tokens[j + 3])
+        ):  # Robert C. "Bobby" Scott
+            last = j + 3
+            j += 3
         elif token == "," and j + 1 < len(tokens) and tokens[j + 1].lower() in SUFFIXES:
             last = j + 1
             j += 1
@@ -247,7 +255,7 @@ def name_mention(
     while i <= last:
         width = title_width(words, tokens, i, last)
         if width:
-            i += width
+            i += width + title_object_width(tokens, i + width, last)
             if i <= last:
                 name_start = i
         else:
@@ -267,6 +275,20 @@ def name_mention(
         start=start, end=end, text=name, kind="name", type=name_type, gender=gender, title=title,
         first_word=i, last_word=last, sentence_start=sentence_start and i == first,
     )
+
+
+def title_object_width(tokens: list[str], i: int, last: int) -> int:
+    """Return how many words at ``i`` continue a title with what it is of ("of the House", "of State"), or 0.
+
+    At least one word is left for the name.
+    """
+    if i > last or tokens[i] != "of":
+        return 0
+    objects = lexicon()["title_objects"]
+    width = 1
+    while i + width < last and (tokens[i + width].lower() in objects or ACRONYM.match(tokens[i + width])):
+        width += 1
+    return width if width > 1 and tokens[i + width - 1] != "the" else 0
 
 
 def title_width(words: Words, tokens: list[str], i: int, last: int) -> int:

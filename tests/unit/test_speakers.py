@@ -126,3 +126,58 @@ def test_every_speaker_entity_is_an_entity_of_the_article():
     ids = {e.id for e in article.entities}
     assert all(a.speaker.entity in ids for a in article.attributions if a.speaker.entity)
     assert article.attributions[3].speaker.entity == article.attributions[2].speaker.entity
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "role", "affiliation"),
+    [
+        ("Vann Newkirk II, a writer for The Atlantic,", "Vann Newkirk II", "writer", "The Atlantic"),
+        ("Ann Lee, political science professor at Seton Hall University in New Jersey,", "Ann Lee", "political science professor", "Seton Hall University"),
+        ("Minyon Moore, a senior adviser to the Clinton campaign,", "Minyon Moore", "senior adviser", "Clinton campaign"),
+        ("Rep. Greg Meeks (D-N.Y.), chairman of the Congressional Black Caucus PAC,", "Greg Meeks", "Rep.", "Congressional Black Caucus PAC"),
+        ("Victor Cha, who served as Asia director for the National Security Council under President Bush,", "Victor Cha", "Asia director", "National Security Council"),
+        ("the Rev. Peter Wherry, of Mayfield Memorial Baptist Church,", "Peter Wherry", None, "Mayfield Memorial Baptist Church"),
+        ("Virginia AFL-CIO President Doris Crouse-Mays", "Doris Crouse-Mays", "President", "Virginia AFL-CIO"),
+        ("NBC’s Dante Chinni", "Dante Chinni", None, "NBC"),
+        ("Speaker of the House Newt Gingrich", "Newt Gingrich", "Speaker of the House", None),
+        ("Ann Lee, who had breakfast with Vice President Joe Biden,", "Ann Lee", None, None),
+    ],
+)
+def test_roles_and_affiliations_from_titles_appositions_and_possessives(source, name, role, affiliation):
+    text = f"The talks in the city went on for many hours on Monday. {source} said the plan had failed."
+    speaker = enriched(text, [(source, "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.name, speaker.role, speaker.affiliation) == (name, role, affiliation)
+
+
+def test_an_affiliation_from_a_later_mention_joins_the_first_role():
+    text = (
+        "Douglas Holtz-Eakin, an economist, said the plan had failed. "
+        "Mr. Holtz-Eakin, the president of the American Action Forum, said it would cost more."
+    )
+    article = enriched(text, [("Douglas Holtz-Eakin, an economist,", "said", "the plan had failed"),
+                              ("Mr. Holtz-Eakin, the president of the American Action Forum,", "said", "it would cost more")])
+    first, second = (a.speaker for a in article.attributions)
+    assert first.entity == second.entity
+    assert (first.role, first.affiliation) == ("economist", "American Action Forum")
+
+
+def test_a_nickname_in_quotes_is_one_name_with_the_nickname_as_first_name():
+    text = 'Rep. Robert C. "Bobby" Scott held a picnic on Monday. Bobby Scott said the race was open. Scott said more.'
+    article = enriched(text, [("Bobby Scott", "said", "the race was open"), ("Scott", "said", "more")])
+    assert len({a.speaker.entity for a in article.attributions}) == 1
+    assert [a.speaker.role for a in article.attributions] == ["Rep.", "Rep."]
+
+
+def test_a_description_is_not_resolved_by_its_own_words_next_to_another_name():
+    text = (
+        "Bernie Sanders spoke in Ohio on Monday and praised the plan. "
+        "Asked about the anger of his supporters toward Clinton, the Vermont senator said that some remained."
+    )
+    article = enriched(text, [("Bernie Sanders", "praised", "the plan"), ("the Vermont senator", "said", "that some remained")])
+    assert names(article) == ["Bernie Sanders", "Bernie Sanders"]
+
+
+def test_a_title_inside_a_quotation_is_no_role():
+    text = 'Ann Lee said on Monday: "Candidate Cole should release his returns." Mr. Cole said he would not.'
+    article = enriched(text, [("Ann Lee", "said on Monday:", '"Candidate Cole should release his returns."'), ("Mr. Cole", "said", "he would not")])
+    assert article.attributions[1].speaker.role is None

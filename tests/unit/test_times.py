@@ -217,3 +217,73 @@ def test_a_full_month_name_leaves_the_full_stop_out():
     text = "The mayor said the bridge would reopen, he said in August. Then it rained."
     [expression] = find_expressions(text, 0, len(text))
     assert expression.text == "August"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "cue", "content", "value", "value_end"),
+    [
+        ("In a March 2016 meeting with editors, Senator Ames said that she would run.",
+         "Senator Ames", "said", "she would run", "2016-03-01", "2016-03-31"),
+        ("The alliance at its July summit in Warsaw decided to send troops.",
+         "The alliance", "decided", "to send troops", "2021-07-01", "2021-07-31"),
+        ("In his 2002 book, Mr. Ames suggested saving early.", "Mr. Ames", "suggested", "saving early", "2002-01-01", "2002-12-31"),
+        ("Two years ago, Senator Ames said that she would run.", "Senator Ames", "said", "she would run", "2019-01-01", "2019-12-31"),
+        ("Senator Ames said three days ago that she would run.", "Senator Ames", "said", "she would run", "2021-10-29", None),
+    ],
+)
+def test_event_phrases_and_ago(sentence, source, cue, content, value, value_end):
+    time = timed(sentence, source, cue, content)
+    assert (time.value, time.value_end) == (value, value_end)
+
+
+def test_a_bare_year_outside_an_event_phrase_is_not_taken():
+    text = "Senator Ames, born in a 1960 blizzard, said that she would run."
+    assert timed(text, "Senator Ames", "said", "she would run") is None
+
+
+def test_a_time_after_the_content_and_an_event_phrase_dates_the_cue():
+    text = "Judge Nervo rejected that argument in a ruling released Thursday."
+    assert timed(text, "Judge Nervo", "rejected", "that argument").value == "2021-10-28"
+    text = "Mr. Mook said as much in an interview earlier Thursday morning."
+    assert timed(text, "Mr. Mook", "said", "as much").value == "2021-10-28"
+    text = "Mr. Mook said as much to a crowd of supporters who gathered on Thursday."
+    assert timed(text, "Mr. Mook", "said", "as much") is None
+
+
+def test_a_long_source_between_the_time_and_the_cue_does_not_count_as_distance():
+    text = ("In a panel discussion on Saturday, Marc Morial, the chief executive of the National Urban League, "
+            "told a young woman that voting mattered.")
+    source = "Marc Morial, the chief executive of the National Urban League,"
+    assert timed(text, source, "told", "that voting mattered").value == "2021-10-30"
+
+
+def test_the_release_date_of_a_document_source_is_its_time():
+    def time_of_poll(text: str, source: str):
+        attribution = Attribution(id="a1", source=span(text, source), cue=span(text, "according to"),
+                                  content=span(text, "Ames leads"))
+        return add_times(Article(id="t", text=text, date=MONDAY, attributions=[attribution]), {}).attributions[0].time
+
+    assert time_of_poll("Ames leads, according to a Daily Ledger poll released Friday.",
+                        "a Daily Ledger poll released Friday").value == "2021-10-29"
+    assert time_of_poll("Ames leads, according to a poll of voters who moved on Friday.",
+                        "a poll of voters who moved on Friday") is None
+
+
+def test_after_before_the_cue_still_lets_the_cue_keep_its_time():
+    text = "After aides insisted in June that the senator would run, she declined."
+    assert timed(text, "aides", "insisted", "the senator would run").value == "2021-06-01"
+
+
+def test_a_time_inside_another_attribution_s_content_is_not_taken():
+    text = "Senator Ames said she did not believe the ads hurt Mr. Cole in 2012, arguing that money mattered less."
+    first = Attribution(id="a1", source=span(text, "Senator Ames"), cue=span(text, "said"),
+                        content=span(text, "she did not believe the ads hurt Mr. Cole in 2012"))
+    second = Attribution(id="a2", source=span(text, "Senator Ames"), cue=span(text, "arguing"),
+                         content=span(text, "that money mattered less"))
+    article = add_times(Article(id="t", text=text, date=MONDAY, attributions=[first, second]), {})
+    assert article.attributions[1].time is None
+
+
+def test_a_possessive_is_a_time_only_after_a_preposition():
+    text = "Senator Ames will use Friday's debate to make news, Mr. Cole said: she has a plan."
+    assert timed(text, "Mr. Cole", "said:", "she has a plan") is None
