@@ -25,7 +25,10 @@ DATA = Path(__file__).parent / "data" / "acts.toml"
 WORD = re.compile(r"[^\W\d_]+(?=n['’]t\b)|n['’]t\b|['’](?:s|re)\b|[^\W_]+(?:[-'’.][^\W_]+)*")
 WINDOW_BREAK = re.compile(r"[.!?:\n]|,\s*[\"“‘]")
 OPENING_QUOTE = re.compile(r"[\s,]*[\"“‘']")
-HEAD_END = re.compile(r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|who|which|that)\s", re.IGNORECASE)
+HEAD_END = re.compile(
+    r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|who|which|that|released|published|conducted|issued|taken)\s",
+    re.IGNORECASE,
+)
 GAP = 4  # words a "*" of a phrase stands for, at most
 WINDOW = 8  # words after the cue that phrases and framing words may reach
 NEUTRAL = "statement"

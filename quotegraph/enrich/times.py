@@ -66,6 +66,8 @@ from quotegraph.text.sentences import boundaries
 
 # Farthest a time expression may lie from the cue, in characters of text between them.
 MAX_GAP = 60
+# How far from the cue another attribution's content may start and still be checked for holding a time.
+NEARBY_CONTENT = 2000
 # Farthest a time expression may follow the content it comes after ("… on Friday").
 CLOSE_AFTER_CONTENT = 12
 
@@ -165,13 +167,17 @@ class Expression(NamedTuple):
 def add_times(article: Article, settings: Settings) -> Article:
     """Set the time of every attribution from the time expression in its cue's clause."""
     ends = sentence_ends(article.text)
+    by_start = sorted(article.attributions, key=lambda a: a.content.start)
+    starts = [a.content.start for a in by_start]
     for attribution in article.attributions:
+        anchor = anchor_of(attribution)
+        # Other attributions whose content may hold a time of this sentence, found by where they start.
+        nearby = by_start[bisect_left(starts, anchor.start - NEARBY_CONTENT) : bisect_right(starts, anchor.end + NEARBY_CONTENT)]
         others = [
             piece
-            for other in article.attributions
-            if other is not attribution
+            for other in nearby
+            if other is not attribution and not any(a <= anchor.start < b for a, b in other.content.pieces)
             for piece in other.content.pieces
-            if not any(a <= anchor_of(attribution).start < b for a, b in other.content.pieces)
         ]
         attribution.time = time_of(article.text, attribution, article.date, ends, others)
     return article

@@ -181,3 +181,12 @@ def test_a_title_inside_a_quotation_is_no_role():
     text = 'Ann Lee said on Monday: "Candidate Cole should release his returns." Mr. Cole said he would not.'
     article = enriched(text, [("Ann Lee", "said on Monday:", '"Candidate Cole should release his returns."'), ("Mr. Cole", "said", "he would not")])
     assert article.attributions[1].speaker.role is None
+
+
+def test_he_prefers_the_article_s_main_person_over_a_nearer_one_named_once():
+    text = (
+        "Barack Obama praised the deal on Monday. Obama thanked the leaders. "
+        "Obama was joined by John Kerry at the summit. He said the deal would hold."
+    )
+    article = enriched(text, [("He", "said", "the deal would hold")])
+    assert names(article) == ["Barack Obama"]
