@@ -620,6 +620,9 @@ def organisation_at(words: list[str]) -> str | None:
         run.append(word)
     while run and run[-1].lower() in lex["name_joiners"]:
         run.pop()
+    person_like = run and run[0].lower() in lex["title_roles"] | lex["male_names"] | lex["female_names"]
+    if person_like and run[-1].lower() not in lex["organization_heads"] | lex["media_heads"]:
+        return None  # a person ("a chief of staff to President Bill Clinton"), not "Christopher Newport University"
     if run and len(words) > len(run) and words[len(run)].lower() in ORGANISATION_NOUNS:
         return " ".join(run + [words[len(run)]])
     if run and (is_organisation_name(run) or (after_the and not run[-1].endswith(("’s", "'s")))):

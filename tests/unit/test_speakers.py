@@ -133,6 +133,7 @@ def test_every_speaker_entity_is_an_entity_of_the_article():
     [
         ("Vann Newkirk II, a writer for The Atlantic,", "Vann Newkirk II", "writer", "The Atlantic"),
         ("Ann Lee, political science professor at Seton Hall University in New Jersey,", "Ann Lee", "political science professor", "Seton Hall University"),
+        ("Quentin Kidd, a political scientist at Christopher Newport University in his district,", "Quentin Kidd", "political scientist", "Christopher Newport University"),
         ("Minyon Moore, a senior adviser to the Clinton campaign,", "Minyon Moore", "senior adviser", "Clinton campaign"),
         ("Rep. Greg Meeks (D-N.Y.), chairman of the Congressional Black Caucus PAC,", "Greg Meeks", "Rep.", "Congressional Black Caucus PAC"),
         ("Victor Cha, who served as Asia director for the National Security Council under President Bush,", "Victor Cha", "Asia director", "National Security Council"),
@@ -190,3 +191,10 @@ def test_he_prefers_the_article_s_main_person_over_a_nearer_one_named_once():
     )
     article = enriched(text, [("He", "said", "the deal would hold")])
     assert names(article) == ["Barack Obama"]
+
+
+def test_a_person_after_a_role_is_no_affiliation():
+    text = "The talks went on for hours on Monday. John Podesta, a chief of staff to President Bill Clinton, said the plan had failed."
+    source = "John Podesta, a chief of staff to President Bill Clinton,"
+    speaker = enriched(text, [(source, "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.role, speaker.affiliation) == ("chief of staff", None)
