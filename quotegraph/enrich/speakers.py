@@ -449,16 +449,20 @@ def resolve_role_description(
     Each person mentioned before scores the description's words found in the
     title and around the mentions ("Vermont Sen. Bernie Sanders"); the best
     score wins, then the most mentioned; only people named in the
-    ``LOOK_BACK`` characters before count. No word found: the article's main
+    ``LOOK_BACK`` characters before count, and for "the woman", "the
+    chairman" only people of that gender or of none known. No word found: the article's main
     person if one is named twice as often as any other, else the last speaker
     if a person, else the nearest person.
     """
     lex = lexicon()
     wanted = {w for w in core if w not in DETERMINERS and w not in ("former", "current", "then", "and", "new")}
+    gender = "f" if head in lex["female_words"] else "m" if head in lex["male_words"] else None
     nearby: dict[int, list[Mention]] = {}
     for mention in index.within(source.start - LOOK_BACK, source.start):
         cluster = index.cluster_of.get(id(mention))
         if mention.kind == "name" and cluster is not None and index.clusters[cluster].type == "person":
+            if gender and index.clusters[cluster].gender not in (None, gender):
+                continue  # "the woman" is no man
             nearby.setdefault(cluster, []).append(mention)
     best: tuple[int, int, int] | None = None
     for n, mentions in nearby.items():
@@ -473,11 +477,10 @@ def resolve_role_description(
             best = candidate
     if best is not None:
         return Resolution(cluster=best[-1])
-    if index.main_person is not None:
+    if index.main_person is not None and index.clusters[index.main_person].gender in (None, gender or index.clusters[index.main_person].gender):
         return Resolution(cluster=index.main_person)
     if not guess:
         return Resolution()
-    gender = "f" if head in lex["female_words"] else "m" if head in lex["male_words"] else None
     if gender:
         return resolve_personal(article, index, source.start, gender, resolved)
     last = previous_speaker(article, source.start, resolved)

@@ -146,6 +146,8 @@ CLAUSE_BREAK = re.compile(
     r"|stated|states|announced|claimed|argued|insisted|noted|explained|according|that|who|whom|whose|which|when"
     r"|where|while|because|although|though|if|but|since|after|before)\b"
 )
+# A title in quotation marks ("On Tuesday's episode of “The Steve Harvey Morning Show,” she said"): no clause break.
+QUOTED_TITLE = re.compile(r"[“\"](?:[A-Z0-9][\w’'.:-]*,?\s*|(?:of|the|a|an|and|in|on|to|for|with)\s+){1,10}[”\"]")
 # A relative clause that the expression ends ("Smith, who arrived on Sunday, said"): its time, not the cue's.
 RELATIVE_CLAUSE = re.compile(r"\b(?:who|whom|whose|which)\b[^,;:.!?]*$")
 # "Sept." before a day: not a sentence end, though ``boundaries`` takes it for one.
@@ -262,7 +264,7 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     if gap_end - gap_start - source_between > MAX_GAP:
         return None
     around_source = ((gap_start, min(gap_end, source_start)), (max(gap_start, source_end), gap_end))
-    if any(CLAUSE_BREAK.search(text, a, b) for a, b in around_source):
+    if any(CLAUSE_BREAK.search(QUOTED_TITLE.sub(" ", text[a:b])) for a, b in around_source if a < b):
         return None
     if (
         expression.end <= anchor.start

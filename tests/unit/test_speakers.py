@@ -198,3 +198,12 @@ def test_a_person_after_a_role_is_no_affiliation():
     source = "John Podesta, a chief of staff to President Bill Clinton,"
     speaker = enriched(text, [(source, "said", "the plan had failed")]).attributions[0].speaker
     assert (speaker.role, speaker.affiliation) == ("chief of staff", None)
+
+
+def test_a_gendered_description_skips_people_of_the_other_gender():
+    text = (
+        "Donald Trump spoke in Ohio on Monday. Trump praised the crowd. Trump thanked his staff. "
+        "Among the crowd was Melanie Ross, who had driven for hours. The woman said the speech was worth it."
+    )
+    article = enriched(text, [("The woman", "said", "the speech was worth it")])
+    assert names(article) == ["Melanie Ross"]

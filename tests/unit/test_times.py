@@ -287,3 +287,10 @@ def test_a_time_inside_another_attribution_s_content_is_not_taken():
 def test_a_possessive_is_a_time_only_after_a_preposition():
     text = "Senator Ames will use Friday's debate to make news, Mr. Cole said: she has a plan."
     assert timed(text, "Mr. Cole", "said:", "she has a plan") is None
+
+
+def test_a_quoted_title_between_the_time_and_the_cue_is_no_clause_break():
+    text = "On Tuesday’s episode of “The Morning Show,” Senator Ames said that she would run."
+    assert timed(text, "Senator Ames", "said", "she would run").value == "2021-10-26"
+    text = "On Tuesday, “we will win,” Senator Ames said, and she would run."
+    assert timed(text, "Senator Ames", "said", "she would run") is None
