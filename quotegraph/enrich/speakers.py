@@ -209,9 +209,12 @@ def resolve_source(
     lex = lexicon()
     first = words[0]
     if len(words) == 1 and first in lex["relative_pronouns"]:
+        described = described_before(article.text, source.start)
+        if first in ("who", "whom", "whose") and described:  # "an architect who", "the Republican nominee, who"
+            return resolve_description(article, index, Span.from_parts(article.text, [described]), article.text[described[0] : described[1]].lower().split(), resolved)
         people = ("person", "unknown", "group")
         accept = (lambda c: c.type in people) if first in ("who", "whom", "whose") else (lambda c: c.type not in people)
-        return nearest_before(index, source.start, accept, limit=60)
+        return nearest_before(index, source.start, accept, limit=60, text=article.text)
     if len(words) == 1 and (first in lex["male_pronouns"] or first in lex["female_pronouns"]):
         return resolve_personal(article, index, source.start, "m" if first in lex["male_pronouns"] else "f", resolved)
     if len(words) == 1 and first in lex["speaker_pronouns"]:
@@ -277,10 +280,37 @@ def find_cluster(index: EntityIndex, key: str) -> int | None:
     return None
 
 
-def nearest_before(index: EntityIndex, position: int, accept, *, limit: int = RECENT, fallback: str = "unknown") -> Resolution:
-    """Return the cluster of the nearest accepted name mention that ends before ``position``."""
+# The noun phrase a relative "who" follows, when it is no name: "the Republican nominee for president, who".
+DESCRIBED_BEFORE = re.compile(
+    r"(?<![\w’'])((?i:the|a|an|some|many|several|those|other|two|three)\b(?:\s+[\w’'-]+){0,6}?\s+[a-z][\w-]*|[a-z][\w-]*)\s*,?\s*$"
+)
+# A place after a preposition ("nervous Democrats on Capitol Hill, who"): not what "who" is about.
+LOCATIVE_BEFORE = re.compile(r"\b(?:on|in|at|from|near|across)\s+(?:the\s+)?$")
+
+
+def described_before(text: str, position: int) -> tuple[int, int] | None:
+    """Return the span of the description ending right before a relative pronoun at ``position``, if it is one."""
+    match = DESCRIBED_BEFORE.search(text, max(0, position - 80), position)
+    if match is None or any(ch in match.group(1) for ch in ".;:!?\n\"“”"):
+        return None
+    words = match.group(1).split()
+    if not words[-1][:1].islower() or words[-1] in lexicon()["relative_pronouns"]:
+        return None
+    return match.start(1), match.start(1) + len(match.group(1))
+
+
+def nearest_before(
+    index: EntityIndex, position: int, accept, *, limit: int = RECENT, fallback: str = "unknown", text: str | None = None
+) -> Resolution:
+    """Return the cluster of the nearest accepted name mention that ends before ``position``.
+
+    Given the ``text``, a name after a locative preposition ("Democrats on
+    Capitol Hill, who") is passed over.
+    """
     for mention in reversed(index.within(position - limit - 200, position)):
         if mention.kind == "pronoun" or mention.end > position or position - mention.end > limit:
+            continue
+        if text is not None and LOCATIVE_BEFORE.search(text, max(0, mention.start - 12), mention.start):
             continue
         cluster = index.cluster_of.get(id(mention))
         if cluster is not None and accept(index.clusters[cluster]):

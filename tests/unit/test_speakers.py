@@ -207,3 +207,18 @@ def test_a_gendered_description_skips_people_of_the_other_gender():
     )
     article = enriched(text, [("The woman", "said", "the speech was worth it")])
     assert names(article) == ["Melanie Ross"]
+
+
+def test_relative_who_after_a_description_or_a_place():
+    text = "Trump refused to pay an architect who said he was stiffed."
+    article = enriched(text, [("who", "said", "he was stiffed")])
+    assert article.attributions[0].speaker.type == "anonymous"
+    text = "The shift will placate nervous Democrats on Capitol Hill, who have argued that it was overdue."
+    article = enriched(text, [("who", "have argued", "that it was overdue")])
+    assert names(article) == ["Democrats"]
+    text = (
+        "Republican nominee Donald Trump spoke in Ohio on Monday to a large and loud crowd of supporters. "
+        "Trump thanked them. Later, Melanie waved to the Republican nominee, who began his speech by thanking her."
+    )
+    article = enriched(text, [("who", "began his speech by", "thanking her")])
+    assert names(article) == ["Donald Trump"]
