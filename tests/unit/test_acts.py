@@ -108,6 +108,8 @@ def test_without_a_speaker_the_source_text_reads_as_media():
         ("He said he plans to hire more staff.", "he plans to hire more staff", "promise"),
         ('"We remain committed to the refugees," he said.', "We remain committed to the refugees,", "promise"),
         ('"I need to think about it," he said.', "I need to think about it,", "statement"),
+        ("He said he will veto the bill.", "he will veto the bill", "promise"),
+        ("He said he would consider it an insult.", "he would consider it an insult", "statement"),
     ],
 )
 def test_neutral_cues_read_the_content(text, content, expected):
