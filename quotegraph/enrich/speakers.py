@@ -480,9 +480,10 @@ def resolve_role_description(
     title and around the mentions ("Vermont Sen. Bernie Sanders"); the best
     score wins, then the most mentioned; only people named in the
     ``LOOK_BACK`` characters before count, and for "the woman", "the
-    chairman" only people of that gender or of none known. No word found: the article's main
-    person if one is named twice as often as any other, else the last speaker
-    if a person, else the nearest person.
+    chairman" only people of that gender or of none known. No word found:
+    the article's main person if one is named twice as often as any other
+    (and the gender allows), else the last speaker if a person, else the
+    nearest person.
     """
     lex = lexicon()
     wanted = {w for w in core if w not in DETERMINERS and w not in ("former", "current", "then", "and", "new")}
@@ -507,7 +508,8 @@ def resolve_role_description(
             best = candidate
     if best is not None:
         return Resolution(cluster=best[-1])
-    if index.main_person is not None and index.clusters[index.main_person].gender in (None, gender or index.clusters[index.main_person].gender):
+    main_gender = index.clusters[index.main_person].gender if index.main_person is not None else None
+    if index.main_person is not None and (gender is None or main_gender in (None, gender)):
         return Resolution(cluster=index.main_person)
     if not guess:
         return Resolution()
