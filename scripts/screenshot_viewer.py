@@ -14,19 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
 from quotegraph.batch import ingest
+from quotegraph.serve.load import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "quotegraph" / "samples" / "articles.jsonl"
@@ -57,40 +51,6 @@ FOLLOW_UPS = [
 # The article and the attribution whose source is hovered: Dana Ortiz's quotation, split around its cue.
 ARTICLE = "harbor-bridge-vote"
 HOVERED = "a2"
-
-
-def free_port() -> int:
-    """Return a loopback TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(db_url: str) -> Iterator[str]:
-    """Run `quotegraph serve` on the database until the block ends; yield its base URL once it answers."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "quotegraph", "serve", "--db", db_url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"quotegraph serve did not start: {server.stderr.read() if server.stderr else ''}")
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def shoot_article(page: Page, base: str, out: Path) -> None:
@@ -133,7 +93,7 @@ def main() -> None:
         follow_ups.write_text("".join(json.dumps(article) + "\n" for article in FOLLOW_UPS), encoding="utf-8")
         db_url = f"sqlite:///{Path(folder) / 'samples.db'}"
         ingest([str(SAMPLES), str(follow_ups)], db_url, progress=False)
-        with serving(db_url) as base, sync_playwright() as playwright:
+        with running_server(db_url, None, Path(folder) / "server.log") as (base, _), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
             shoot_article(page, base, out / "viewer.png")

@@ -2,11 +2,8 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,13 +66,6 @@ def postgres_bin() -> Path | None:
     return versions[-1].parent if versions else None
 
 
-def free_port() -> int:
-    """Return a TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def corpus_db(folder: Path, articles: list[dict]) -> str:
     """Ingest ``articles`` (JSONL objects) with the real pipeline into a fresh SQLite file in ``folder``; return its URL."""
     from quotegraph.batch import ingest
@@ -87,39 +77,6 @@ def corpus_db(folder: Path, articles: list[dict]) -> str:
     return url
 
 
-def start_server(db_url: str, log: Path, token: str | None, *options: str) -> tuple[subprocess.Popen, str]:
-    """Start ``quotegraph serve`` on a free loopback port and wait until it answers; return it and its base URL."""
-    import httpx
-
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "QUOTEGRAPH_API_TOKEN"}
-    env |= {"PYTHONPATH": str(ROOT), **({"QUOTEGRAPH_API_TOKEN": token} if token else {})}
-    command = [sys.executable, "-m", "quotegraph", "serve", "--db", db_url, "--port", str(port), *options]
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"the server exited: {log.read_text()}"
-        try:
-            if httpx.get(f"{base_url}/api/articles?limit=1", timeout=5).status_code == 200:
-                return server, base_url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise AssertionError(f"the server did not answer within 120 s: {log.read_text()}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop a server started by ``start_server``, killing it if it does not stop within 15 s."""
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL server for the run; yields the URL of its database quotegraph_test.
@@ -129,6 +86,8 @@ def postgres_url() -> Iterator[str]:
     PostgreSQL refuses to run as root.
     """
     import psycopg
+
+    from quotegraph.serve.load import free_port
 
     bin_dir = postgres_bin()
     if bin_dir is None:

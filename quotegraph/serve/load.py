@@ -121,8 +121,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(url: str, token: str | None, log: Path) -> Iterator[tuple[str, int]]:
-    """Run ``quotegraph serve --db URL`` on a free loopback port until the block ends; yield its base URL and pid.
+def running_server(url: str, token: str | None, log: Path, *options: str) -> Iterator[tuple[str, int]]:
+    """Run ``quotegraph serve --db URL [OPTIONS]`` on a free loopback port until the block ends; yield its base URL and pid.
 
     Raises:
         ServerUnavailable: it exits, or does not answer within STARTUP_SECONDS.
@@ -131,7 +131,7 @@ def running_server(url: str, token: str | None, log: Path) -> Iterator[tuple[str
     env = {key: value for key, value in os.environ.items() if key != "QUOTEGRAPH_API_TOKEN"}
     if token:
         env["QUOTEGRAPH_API_TOKEN"] = token
-    command = [sys.executable, "-m", "quotegraph", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "quotegraph", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     base_url = f"http://127.0.0.1:{port}"

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import corpus_db, start_server, stop_server
+from conftest import corpus_db
+from quotegraph.serve.load import running_server
 
 pytestmark = pytest.mark.server
 
@@ -58,20 +59,18 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def api(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A client of the module's server, which has the API token TOKEN."""
-    server, base_url = start_server(db_url, tmp_path_factory.mktemp("log") / "server.log", TOKEN)
-    with httpx.Client(base_url=base_url, timeout=120) as client:
-        yield client
-    stop_server(server)
+    with running_server(db_url, TOKEN, tmp_path_factory.mktemp("log") / "server.log") as (base_url, _):
+        with httpx.Client(base_url=base_url, timeout=120) as client:
+            yield client
 
 
 @pytest.fixture(scope="module")
 def open_api(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A client of a second server over the same corpus: no token, and pages of https://viewer.test may call it."""
     log = tmp_path_factory.mktemp("log") / "server.log"
-    server, base_url = start_server(db_url, log, None, "--cors-origin", "https://viewer.test")
-    with httpx.Client(base_url=base_url, timeout=120) as client:
-        yield client
-    stop_server(server)
+    with running_server(db_url, None, log, "--cors-origin", "https://viewer.test") as (base_url, _):
+        with httpx.Client(base_url=base_url, timeout=120) as client:
+            yield client
 
 
 def all_pages(api: httpx.Client, path: str, within: str | None = None) -> list[dict]:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
-from conftest import corpus_db, start_server, stop_server
+from conftest import corpus_db
+from quotegraph.serve.load import running_server
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -58,11 +59,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a corpus of ``corpus_articles()`` with `quotegraph serve` on a free loopback port; yield its URL."""
     folder = tmp_path_factory.mktemp("viewer")
     options = ("--max-body", str(MAX_BODY), "--set", f"input.max_chars={MAX_CHARS}")
-    server, url = start_server(corpus_db(folder, corpus_articles()), folder / "server.log", None, *options)
-    try:
+    with running_server(corpus_db(folder, corpus_articles()), None, folder / "server.log", *options) as (url, _):
         yield url
-    finally:
-        stop_server(server)
 
 
 @pytest.fixture(scope="module")
