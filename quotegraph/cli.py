@@ -32,12 +32,15 @@ from quotegraph.evaluate import ceiling as gold_ceiling
 from quotegraph.evaluate import evaluate, format_report
 from quotegraph.evaluate_enrich import GOLD_SET as ENRICH_GOLD_SET
 from quotegraph.evaluate_enrich import enrich_gold_articles, format_enrichment, read_gold_set, score_enrichment
+from quotegraph.ingest.brat import read_split
 from quotegraph.ingest.inputs import InputFailure, read_inputs
 from quotegraph.model import Act, Article, Attribution, Span
+from quotegraph.nlp.tagger import ENCODERS
 from quotegraph.store import DEFAULT_URL, queries
 from quotegraph.store.export import FORMATS as EXPORT_FORMATS
 from quotegraph.store.export import export
-from quotegraph.train import TrainSettings, train
+from quotegraph.train import TrainSettings, train, tune_decoding
+from quotegraph.train import average as average_models
 
 DEFAULT_POLNEAR = "../shared/polnear"
 TRAIN_DEFAULTS = TrainSettings()
@@ -412,18 +415,87 @@ def evaluate_cli(
     show_default=True,
     help="Where to train; auto takes a GPU when torch sees one.",
 )
+@click.option(
+    "--encoder",
+    type=click.Choice(sorted(ENCODERS)),
+    default=TRAIN_DEFAULTS.encoder,
+    show_default=True,
+    help="Pretrained encoder to build on (its PyPI package must be installed).",
+)
+@click.option(
+    "--teacher",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="A trained tagger whose word label distributions the new one learns too (distillation).",
+)
+@click.option(
+    "--distill",
+    type=click.FloatRange(0, 1),
+    default=TRAIN_DEFAULTS.distill,
+    show_default=True,
+    help="Weight of the teacher's distributions against the gold labels.",
+)
+@click.option(
+    "--temperature",
+    type=click.FloatRange(min=0, min_open=True),
+    default=TRAIN_DEFAULTS.temperature,
+    show_default=True,
+    help="Softening of the teacher's and the student's distributions.",
+)
 @reports_errors
 def train_cli(
-    data: str, dev: str, out: str, epochs: int, seed: int, learning_rate: float, batch_size: int, window: int, device: str
+    data: str,
+    dev: str,
+    out: str,
+    epochs: int,
+    seed: int,
+    learning_rate: float,
+    batch_size: int,
+    window: int,
+    device: str,
+    encoder: str,
+    teacher: str | None,
+    distill: float,
+    temperature: float,
 ) -> None:
     """Train the attribution tagger on a PolNeAR split.
 
     Prints each epoch's record, then the best one, as JSON lines.
     """
     settings = TrainSettings(
-        epochs=epochs, seed=seed, learning_rate=learning_rate, batch_size=batch_size, window=window, device=device
+        epochs=epochs,
+        seed=seed,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        window=window,
+        device=device,
+        encoder=encoder,
+        teacher=teacher,
+        distill=distill,
+        temperature=temperature,
     )
     click.echo(json.dumps(train(data, dev, out, settings)))
+
+
+@quotegraph.command("average")
+@click.argument("models", nargs=-1, required=True, type=click.Path(file_okay=False), metavar="MODEL...")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Folder for the averaged model.safetensors and meta.json.",
+)
+@split_option("--dev", "dev", "PolNeAR split that tunes the averaged tagger's decoding biases.")
+@reports_errors
+def average_cli(models: tuple[str, ...], out: str, dev: str) -> None:
+    """Average taggers trained from the same encoder into one (a model soup).
+
+    Tunes the result's decoding biases on --dev and prints its meta.json.
+    """
+    meta = average_models(list(models), out)
+    meta["decode_bias"] = tune_decoding(out, read_split(dev))
+    click.echo(json.dumps(meta))
 
 
 @quotegraph.command("bench")

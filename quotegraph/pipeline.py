@@ -28,7 +28,7 @@ from quotegraph.nlp.tagger import Tagger
 from quotegraph.text.furniture import find_furniture, furniture_spans, mask
 from quotegraph.text.words import Words, tokenize
 
-SHIPPED_MODEL = Path(__file__).parent / "models" / "attribution_tagger.v1"
+SHIPPED_MODEL = Path(__file__).parent / "models" / "attribution_tagger.v2"
 
 ArticleLike = str | dict[str, Any] | Article
 

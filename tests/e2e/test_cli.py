@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "quotegraph" / "samples"
 SAMPLE = SAMPLES / "harbor-bridge-vote.txt"
+SHIPPED = REPO / "quotegraph" / "models" / "attribution_tagger.v2"
 
 SPLIT_TEXT = "“The plan is dead,” Mayor Ann Lee said on Monday.\n\nOfficials said the vote would be delayed.\n"
 SPLIT_SPANS = {  # label: (start, end) in SPLIT_TEXT
@@ -259,3 +260,35 @@ def test_train_one_epoch_on_a_tiny_split(tmp_path):
     best = json.loads(process.stdout.decode("utf-8").splitlines()[-1])
     assert best["epoch"] == 1 and "mean_exact_f1" in best
     assert (out / "model.safetensors").is_file() and (out / "meta.json").is_file()
+
+
+@pytest.mark.slow
+def test_train_a_student_of_the_shipped_tagger(tmp_path):
+    split = make_split(tmp_path / "split")
+    out = tmp_path / "student"
+    process = quotegraph(
+        "train", "--data", split, "--dev", split, "--out", out, "--epochs", 1, "--batch-size", 2,
+        "--teacher", SHIPPED, "--distill", 0.7, "--temperature", 3, cwd=tmp_path,
+    )
+    assert process.returncode == 0, process.stderr
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["settings"]["teacher"] == str(SHIPPED) and meta["settings"]["distill"] == 0.7
+    assert meta["encoder"] == "all-minilm-l6-v2" and (out / "model.safetensors").is_file()
+
+
+def test_average_two_copies_of_the_shipped_tagger_gives_it_back(tmp_path):
+    from safetensors.torch import load_file
+
+    split = make_split(tmp_path / "split")
+    process = quotegraph("average", SHIPPED, SHIPPED, "--out", tmp_path / "soup", "--dev", split, cwd=tmp_path)
+    assert process.returncode == 0, process.stderr
+    meta = json.loads(process.stdout)
+    assert len(meta["averaged"]) == 2 and set(meta["decode_bias"]) == {"source", "cue", "content"}
+    shipped, soup = load_file(SHIPPED / "model.safetensors"), load_file(tmp_path / "soup" / "model.safetensors")
+    assert shipped.keys() == soup.keys() and all((shipped[k] == soup[k]).all() for k in shipped)
+
+
+def test_average_refuses_a_folder_without_a_tagger(tmp_path):
+    process = quotegraph("average", SHIPPED, tmp_path, "--out", tmp_path / "soup", cwd=tmp_path)
+    assert process.returncode == 1
+    assert "[Q203]" in process.stderr.decode("utf-8")
