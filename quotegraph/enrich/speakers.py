@@ -402,6 +402,10 @@ def resolve_description(
     head = core[-1] if core else words[-1]
     definite = words[0] in ("the", "this", "that") or words[0] in POSSESSIVE_DETERMINERS
     role, affiliation = description_role(index, source, core)
+    if not definite and (head in lex["role_nouns"] or head in lex["organization_heads"]):
+        later = identified_later(article, index, source, head)
+        if later.cluster is not None:
+            return later
     if head in lex["document_heads"]:
         return resolve_document(article, index, source, head, core)
     if definite and head in lex["organization_heads"] | ORGANISATION_NOUNS:
@@ -431,6 +435,32 @@ def resolve_description(
     if head in lex["role_nouns"]:
         return Resolution(type="anonymous", role=role, affiliation=affiliation)
     return Resolution(type="unknown")
+
+
+LOOK_AHEAD = 1000  # characters after a headline or lede description that may name it
+SAME_ROLE = {"judge": {"justice"}, "justice": {"judge"}}  # "a New York judge" … "Supreme Court Justice Frank Nervo"
+
+
+def identified_later(article: Article, index: EntityIndex, source: Span, head: str) -> Resolution:
+    """Resolve a headline or lede description to the name the next paragraphs give it.
+
+    News often holds a name back ("A federal appeals court ruled Friday…", then
+    "the U.S. Court of Appeals for the Sixth Circuit"): the first organisation
+    after the source whose name holds the description's head noun, or person
+    whose title does, within ``LOOK_AHEAD`` characters.
+    """
+    if article.text.count("\n\n", 0, source.start) > 1:
+        return Resolution()  # past the headline and the lede
+    heads = {head, *SAME_ROLE.get(head, ())}
+    for mention in index.within(source.end, source.end + LOOK_AHEAD):
+        cluster = index.cluster_of.get(id(mention))
+        if mention.kind != "name" or cluster is None:
+            continue
+        entity = index.clusters[cluster]
+        words = title_words(mention.title or "") if entity.type == "person" else set(plain_key(entity.name).split())
+        if heads & words:
+            return Resolution(cluster=cluster)
+    return Resolution()
 
 
 def description_core(words: list[str]) -> list[str]:
@@ -497,7 +527,7 @@ def resolve_role_description(
             nearby.setdefault(cluster, []).append(mention)
     best: tuple[int, int, int] | None = None
     for n, mentions in nearby.items():
-        if any(m.title and head in title_words(m.title) for m in mentions):
+        if any(m.title and {head, *SAME_ROLE.get(head, ())} & title_words(m.title) for m in mentions):
             return Resolution(cluster=n)  # "the president" of "President Obama", "the senator" of "Sen. Kaine"
         seen = set()
         for mention in mentions:  # the words around the mention, not the description's own

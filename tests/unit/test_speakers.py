@@ -222,3 +222,23 @@ def test_relative_who_after_a_description_or_a_place():
     )
     article = enriched(text, [("who", "began his speech by", "thanking her")])
     assert names(article) == ["Donald Trump"]
+
+
+def test_a_lede_description_resolves_to_the_name_the_next_paragraph_gives():
+    text = (
+        "Court strikes down the map.\n\n"
+        "A federal appeals court ruled Friday that the district map was drawn unlawfully.\n\n"
+        "A panel of the U.S. Court of Appeals for the Ninth Circuit sent the case back. "
+        "A Los Angeles judge had said the map was lawful.\n\n"
+        "County Court Justice Ann Cole had said so in March. The judge wrote that the map stood."
+    )
+    article = enriched(text, [
+        ("A federal appeals court", "ruled", "that the district map was drawn unlawfully"),
+        ("A Los Angeles judge", "had said", "the map was lawful"),
+        ("The judge", "wrote", "that the map stood"),
+    ])
+    assert names(article)[0] == "U.S. Court of Appeals for the Ninth Circuit"
+    # Past the lede a description is no held-back name: the judge of the third paragraph stays unnamed.
+    assert article.attributions[1].speaker.type == "anonymous"
+    # "the judge" of a "Justice": the same office.
+    assert names(article)[2] == "Ann Cole"
