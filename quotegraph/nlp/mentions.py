@@ -328,6 +328,8 @@ def name_type_of(name: str, title: str | None) -> tuple[str, str | None]:
         return "media", None
     if head in lex["organization_heads"] or ACRONYM.match(name):
         return "organization", None
+    if any(word in lex["organization_heads"] and after in ("of", "for") for word, after in zip(parts, parts[1:])):
+        return "organization", None  # "Committee for a Responsible Federal Budget", "University of Virginia"
     if lower.endswith("s") and lower in lex["group_heads"]:
         return "group", None
     if head in lex["other_heads"]:

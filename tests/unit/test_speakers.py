@@ -242,3 +242,10 @@ def test_a_lede_description_resolves_to_the_name_the_next_paragraph_gives():
     assert article.attributions[1].speaker.type == "anonymous"
     # "the judge" of a "Justice": the same office.
     assert names(article)[2] == "Ann Cole"
+
+
+def test_an_organisation_named_with_of_or_for_after_its_head_is_no_person():
+    text = "The Committee for a Responsible Federal Budget reported that the plan would add $5 trillion to the debt."
+    article = enriched(text, [("The Committee for a Responsible Federal Budget", "reported", "that the plan would add $5 trillion to the debt")])
+    speaker = article.attributions[0].speaker
+    assert (speaker.name, speaker.type, article.attributions[0].act) == ("Committee for a Responsible Federal Budget", "organization", "report")
