@@ -7,7 +7,10 @@ Tuesday", "In a speech on Sept. 12, Obama said", "said last week", "said in
 2012", "said two days ago", "In a March 2016 meeting, Trump said". It takes the
 one nearest the cue, at most ``MAX_GAP`` characters away (not counting the
 source between them) with no other cue-like verb, quote mark, clause opener
-("that", "who") or content in between. Right after the content it takes one
+("that", "who") or content in between; a time that opens the sentence, set
+off by a comma, dates its main clause however far ("Eight years ago, when
+Mr. Obama ran for president, both men had…") unless a quotation or dash
+comes between. Right after the content it takes one
 within ``CLOSE_AFTER_CONTENT`` characters or after an event phrase ("rejected
 that argument in a ruling released Thursday"). It never takes one inside the
 content, nor inside another attribution's content: that is what the content
@@ -258,6 +261,10 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         if CLAUSE_BREAK.search(text, content_end, expression.start):
             return None
         return expression.start - content_end
+    if expression.end <= anchor.start and opens_sentence(text, expression) and not OTHER_CLAUSE.search(text, expression.end, anchor.start):
+        # "Eight years ago, when Mr. Obama ran for president, both men had…": a time
+        # that opens the sentence, set off by a comma, dates its main clause.
+        return MAX_GAP
     # The source may lie in between ("On Monday, Rep. Gwen Moore (D-Wis.) said"): look on either side of it.
     source_start, source_end = (source.start, source.end) if source else (gap_end, gap_end)
     source_between = max(0, min(gap_end, source_end) - max(gap_start, source_start))
@@ -273,6 +280,16 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     ):
         return None
     return max(0, gap_end - gap_start - source_between)
+
+
+# A quotation, dash or semicolon between a sentence's opening time and a cue: the cue is in another clause.
+OTHER_CLAUSE = re.compile(r"[“”\"—–;:]")
+SENTENCE_OPENING = re.compile(r"(?:^|[.!?][”\"’']?\s+|\n)\s*(?:(?i:in|on|at|by|since|until|back)\s+)?$")
+
+
+def opens_sentence(text: str, expression: Expression) -> bool:
+    """Does ``expression`` open its sentence, set off by a comma ("On Monday, …", "Eight years ago, when …")?"""
+    return text.startswith(",", expression.end) and SENTENCE_OPENING.search(text, max(0, expression.start - 12), expression.start) is not None
 
 
 def sentence_around(ends: list[int], span: Span, length: int) -> tuple[int, int]:

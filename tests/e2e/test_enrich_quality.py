@@ -17,7 +17,7 @@ FLOORS = {
     "speaker (pronoun, description)": 0.76,
     "role": 0.70,
     "affiliation": 0.71,
-    "time": 0.74,
+    "time": 0.75,
 }
 
 

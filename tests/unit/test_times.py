@@ -294,3 +294,12 @@ def test_a_quoted_title_between_the_time_and_the_cue_is_no_clause_break():
     assert timed(text, "Senator Ames", "said", "she would run").value == "2021-10-26"
     text = "On Tuesday, “we will win,” Senator Ames said, and she would run."
     assert timed(text, "Senator Ames", "said", "she would run") is None
+
+
+def test_a_time_opening_the_sentence_dates_its_main_clause_past_a_subordinate_one():
+    text = "Eight years ago, when the two senators ran against each other for the same open seat, both men said the plant should close."
+    time = timed(text, "both men", "said", "the plant should close")
+    assert (time.text, time.value, time.value_end) == ("Eight years ago", "2013-01-01", "2013-12-31")
+    # A quotation or a dash in between puts the cue in another clause.
+    text = "In July, the mayor called the plan “a dead end” — a sign of the council’s loss of nerve."
+    assert timed(text, "council’s", "loss of", "nerve") is None
