@@ -98,6 +98,7 @@ def add_speakers(article: Article, settings: Settings) -> Article:
     return article
 
 
+GENERIC = {"average", "typical", "ordinary", "everyday", "hypothetical"}
 DESCRIPTION = re.compile(r"\b[Tt]he ((?:[A-Z][\w.-]+ |[a-z][\w-]+ ){0,3}([a-z][\w-]+))\b(?!\s+[A-Z])")
 
 
@@ -118,6 +119,8 @@ def described_people(article: Article, index: EntityIndex, resolved: dict[str, S
             continue
         written = written[: ends[0] + 1]
         words = [w.lower() for w in written]
+        if GENERIC & set(words):
+            continue  # "the average taxpaying American worker": a kind of person, not one
         span = Span.from_parts(article.text, [(match.start(), match.start(1) + len(" ".join(written)))])
         resolution = resolve_role_description(article, index, span, words[-1], words, resolved, guess=False)
         if resolution.cluster is not None:

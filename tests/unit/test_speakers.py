@@ -249,3 +249,12 @@ def test_an_organisation_named_with_of_or_for_after_its_head_is_no_person():
     article = enriched(text, [("The Committee for a Responsible Federal Budget", "reported", "that the plan would add $5 trillion to the debt")])
     speaker = article.attributions[0].speaker
     assert (speaker.name, speaker.type, article.attributions[0].act) == ("Committee for a Responsible Federal Budget", "organization", "report")
+
+
+def test_a_generic_description_is_no_role_of_the_main_person():
+    text = (
+        "Mr. Ames has not released his returns. Mr. Ames said the audit was the reason. "
+        "Can someone who pays no tax relate to the average taxpaying worker? Mr. Ames said he could."
+    )
+    article = enriched(text, [("Mr. Ames", "said", "the audit was the reason"), ("Mr. Ames", "said", "he could")])
+    assert [a.speaker.role for a in article.attributions] == [None, None]
