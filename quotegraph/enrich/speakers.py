@@ -48,6 +48,7 @@ WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
 RECENT = 1500  # characters back a pronoun or description looks for its referent
 LOOK_BACK = 3000  # characters back a role description ("the senator") looks for people
 PARTICIPLES = {"released", "published", "conducted", "issued", "taken", "out"}  # "a poll released Friday"
+NO_ROLE = {"organization", "media", "document"}
 ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee", "police"}
 
 
@@ -180,11 +181,15 @@ def add_described(index: EntityIndex, source: Span, resolution: Resolution) -> i
 
 
 def speaker_of(index: EntityIndex, resolution: Resolution, roles: dict[int, tuple[str | None, str | None]]) -> Speaker | None:
-    """Turn a resolution into the public speaker."""
+    """Turn a resolution into the public speaker.
+
+    Only people, named or not, have a role: "the appeals court", "the poll" name what a speaker is, not a post.
+    """
     if resolution.cluster is None:
         if resolution.type == "unknown" and resolution.role is None:
             return Speaker(type="unknown")
-        return Speaker(type=resolution.type, role=resolution.role, affiliation=resolution.affiliation, name=resolution.name)
+        role = resolution.role if resolution.type not in NO_ROLE else None
+        return Speaker(type=resolution.type, role=role, affiliation=resolution.affiliation, name=resolution.name)
     cluster = index.clusters[resolution.cluster]
     role, affiliation = roles.get(resolution.cluster, (None, None))
     kind = {"place": "organization", "other": "organization", "unknown": "person"}.get(cluster.type, cluster.type)
@@ -192,7 +197,7 @@ def speaker_of(index: EntityIndex, resolution: Resolution, roles: dict[int, tupl
         entity=index.entity_id(resolution.cluster),
         name=cluster.name,
         type=kind,
-        role=role or resolution.role,
+        role=(role or resolution.role) if kind not in NO_ROLE else None,
         affiliation=affiliation or resolution.affiliation,
     )
 

@@ -15,7 +15,7 @@ FLOORS = {
     "act": 0.77,
     "speaker": 0.89,
     "speaker (pronoun, description)": 0.76,
-    "role": 0.72,
+    "role": 0.74,
     "affiliation": 0.71,
     "time": 0.75,
 }

@@ -258,3 +258,20 @@ def test_a_generic_description_is_no_role_of_the_main_person():
     )
     article = enriched(text, [("Mr. Ames", "said", "the audit was the reason"), ("Mr. Ames", "said", "he could")])
     assert [a.speaker.role for a in article.attributions] == [None, None]
+
+
+def test_organisations_and_documents_have_no_role():
+    text = (
+        "The U.S. Court of Appeals for the Ninth Circuit heard the case in May. "
+        "The appeals court ruled that the rules were unlawful. "
+        "The latest Reuters/Ipsos opinion poll released Friday shows that voters were split. "
+        "A spokesman for the court said the ruling stood."
+    )
+    article = enriched(text, [
+        ("The appeals court", "ruled", "that the rules were unlawful"),
+        ("The latest Reuters/Ipsos opinion poll released Friday", "shows", "that voters were split"),
+        ("A spokesman for the court", "said", "the ruling stood"),
+    ])
+    assert [(a.speaker.type, a.speaker.role) for a in article.attributions] == [
+        ("organization", None), ("document", None), ("anonymous", "spokesman")
+    ]
