@@ -258,6 +258,8 @@ def head_name(text: str, source: Span, names: list[Mention]) -> Mention | None:
     for mention in names:
         after = text[mention.end : source.end]
         before = [w for w in text[max(source.start, mention.start - 16) : mention.start].lower().split() if w not in lex["honorifics"]]
+        if before[-2:-1] == ["for"] and before[-1] in ("the", "a", "an"):
+            before.pop()  # "a lawyer for the Harbor Street Association", but "a panel of the court" is the court's
         if before and before[-1] in ("for", "of", "at", "with", "to", "from"):
             continue
         if not after.strip() or re.match(r"\s*(?:[,(—–-]|who\b|and\b|of\b)|(?:’s|'s)\s*$", after):
@@ -577,7 +579,7 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
         if id(mention) in index.quoted:
             continue  # a speaker's words: "Candidate Trump should follow the precedent"
         title = title_role(text, index, mention) or (None, None)
-        apposition = apposition_role(text, index, mention) or (None, None)
+        apposition = apposition_role(text, index, mention) or apposition_before(text, mention) or (None, None)
         role = title[0] or apposition[0]
         affiliation = title[1] or apposition[1] or possessor_affiliation(text, mention)
         if role or affiliation:
@@ -715,6 +717,23 @@ def is_organisation_name(words: list[str]) -> bool:
     )
 
 
+APPOSITION_BEFORE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:A|An|The|Another|[A-Z][\w.-]*['’]s)\s[^,;:“”\"()]{1,80}?),\s+$")
+
+
+def apposition_before(text: str, mention: Mention) -> tuple[str | None, str | None] | None:
+    """Return the role and affiliation of a description that opens the sentence before a name.
+
+    "A lawyer for the news outlets, David Schulz, said": the role runs from
+    after the determiner to the first role noun, the affiliation as in
+    ``apposition_role``.
+    """
+    start = text.rindex(mention.title, 0, mention.start) if mention.title else mention.start
+    match = APPOSITION_BEFORE.search(text, max(0, start - 100), start)
+    if not match:
+        return None
+    return role_and_affiliation(match.group(1).split()[1:])
+
+
 def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
     """Return the role and affiliation of an apposition after a name: "Jane Roe, a spokeswoman for the Health Ministry,".
 
@@ -723,7 +742,6 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
     geosciences"); the affiliation is the first organisation named after a
     "for", "of", "at" or "with" ("… at Princeton University").
     """
-    lex = lexicon()
     after = text[mention.end : mention.end + 200]
     party_tag = PARTY_TAG.match(after.lstrip())
     if party_tag:  # "Rep. Gregory W. Meeks (D-N.Y.), chairman of …"
@@ -732,13 +750,19 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
     if not match:
         return None
     words = match.group(1).split()
+    if words[:1] in (["of"], ["from"], ["at"], ["with"]):  # "the Rev. Peter Wherry, of Mayfield Baptist Church,"
+        affiliation = organisation_at(words[1:])
+        return (None, affiliation) if affiliation else None
+    return role_and_affiliation(words)
+
+
+def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:
+    """Return the role up to the first role noun of a description, and the organisation it is "for", "of" or "at"."""
+    lex = lexicon()
     for n, word in enumerate(words):
         if word.lower() in lex["role_nouns"] and not (n + 1 < len(words) and words[n + 1].lower() in lex["role_nouns"]):
             break
     else:
-        if words[:1] in (["of"], ["from"], ["at"], ["with"]):  # "the Rev. Peter Wherry, of Mayfield Baptist Church,"
-            affiliation = organisation_at(words[1:])
-            return (None, affiliation) if affiliation else None
         return None
     role, rest = words[: n + 1], words[n + 1 :]
     affiliation = None

@@ -275,3 +275,10 @@ def test_organisations_and_documents_have_no_role():
     assert [(a.speaker.type, a.speaker.role) for a in article.attributions] == [
         ("organization", None), ("document", None), ("anonymous", "spokesman")
     ]
+
+
+def test_a_description_before_a_name_gives_its_role_and_affiliation():
+    text = "A lawyer for the Harbor Street Association, Dana Ortiz, said the suit would go ahead."
+    article = enriched(text, [("A lawyer for the Harbor Street Association, Dana Ortiz,", "said", "the suit would go ahead")])
+    speaker = article.attributions[0].speaker
+    assert (speaker.name, speaker.role, speaker.affiliation) == ("Dana Ortiz", "lawyer", "Harbor Street Association")
