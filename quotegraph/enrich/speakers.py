@@ -632,7 +632,25 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     if ending and kept and not (split_title(kept + ending)[1]):
         kept = []  # words before a title that name no organisation are not part of it
     kept += ending
-    return split_title(kept) if kept else None
+    if not kept:
+        return None
+    role, affiliation = split_title(kept)
+    if affiliation is None and (employer := person_before_role(index, kept)):
+        return " ".join(kept[len(employer.split()) :]), employer
+    return role, affiliation
+
+
+def person_before_role(index: EntityIndex, title: list[str]) -> str | None:
+    """Return the person a title says its holder works for: "Clinton" in "Clinton communication director"."""
+    for n in range(len(title) - 1, 0, -1):
+        owner = " ".join(title[:n]).removesuffix("’s").removesuffix("'s")
+        if not all(word[:1].isupper() for word in title[:n]):
+            continue
+        key = plain_key(owner)
+        for cluster in index.clusters:
+            if cluster.type == "person" and key in (plain_key(cluster.name), plain_key(cluster.name.split()[-1])):
+                return owner
+    return None
 
 
 def possessor_affiliation(text: str, mention: Mention) -> str | None:

@@ -282,3 +282,13 @@ def test_a_description_before_a_name_gives_its_role_and_affiliation():
     article = enriched(text, [("A lawyer for the Harbor Street Association, Dana Ortiz,", "said", "the suit would go ahead")])
     speaker = article.attributions[0].speaker
     assert (speaker.name, speaker.role, speaker.affiliation) == ("Dana Ortiz", "lawyer", "Harbor Street Association")
+
+
+def test_a_person_named_in_a_title_is_the_holder_s_affiliation():
+    text = (
+        "Hillary Clinton spoke in Ohio on Monday. "
+        "Clinton communication director Jennifer Palmieri said the trip had gone well."
+    )
+    article = enriched(text, [("Clinton communication director Jennifer Palmieri", "said", "the trip had gone well")])
+    speaker = article.attributions[0].speaker
+    assert (speaker.name, speaker.role, speaker.affiliation) == ("Jennifer Palmieri", "communication director", "Clinton")
