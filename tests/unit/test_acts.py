@@ -38,6 +38,8 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("The mayor played down the leak.", "The mayor", "played down", "the leak", "downplay"),
         ("He believes the plan will fail.", "He", "believes", "the plan will fail", "belief"),
         ("He refused to release the records.", "He", "refused", "to release the records", "deny"),
+        ("Doctors have expressed deep concern about the new rules.", "Doctors", "have expressed deep concern", "about the new rules", "warn"),
+        ("It was the mayor's own admission that he lost the files.", "the mayor's", "own admission", "that he lost the files", "confirm"),
         ("The court overturned the ruling.", "The court", "overturned", "the ruling", "deny"),
         ("The judge ruled against the state.", "The judge", "ruled against", "the state", "deny"),
         ("She fears the plan will fail.", "She", "fears", "the plan will fail", "belief"),
