@@ -282,7 +282,7 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     return max(0, gap_end - gap_start - source_between)
 
 
-# A quotation, dash or semicolon between a sentence's opening time and a cue: the cue is in another clause.
+# A quotation, dash, colon or semicolon between a sentence’s opening time and a cue: the cue is in another clause.
 OTHER_CLAUSE = re.compile(r"[“”\"—–;:]")
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?][”\"’']?\s+|\n)\s*(?:(?i:in|on|at|by|since|until|back)\s+)?$")
 
