@@ -198,6 +198,7 @@ def following(text: str, end: int) -> str:
 def framed_act(lemmas: list[str]) -> str | None:
     """Return the act of the first framing word ("baseless", "minor") among ``lemmas``, if any."""
     framing = rules().framing
+    lemmas = [framing.lemma(w) for w in lemmas]  # the cue lexicon leaves words it does not know, "liars", as they are
     found = framing.matches(lemmas, range(len(lemmas)))
     return min(found, key=lambda m: (m.start, framing.labels.index(m.label))).label if found else None
 
