@@ -45,6 +45,8 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("He said that she lacks the judgment to lead.", "He", "said", "that she lacks the judgment to lead", "accuse"),
         ("The engineer said we are deeply concerned about the dam.", "The engineer", "said", "we are deeply concerned about the dam", "warn"),
         ("The senator barely mentioned the deficit.", "The senator", "barely mentioned", "the deficit", "downplay"),
+        ("Sanders offered some pointed advice to Clinton.", "Sanders", "offered", "some pointed advice to Clinton", "appeal"),
+        ("Ryan said this country has to find new ways to heal.", "Ryan", "said", "this country has to find new ways to heal", "appeal"),
         ("The court overturned the ruling.", "The court", "overturned", "the ruling", "deny"),
         ("The judge ruled against the state.", "The judge", "ruled against", "the state", "deny"),
         ("She fears the plan will fail.", "She", "fears", "the plan will fail", "belief"),
