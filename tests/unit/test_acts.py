@@ -46,6 +46,7 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("The engineer said we are deeply concerned about the dam.", "The engineer", "said", "we are deeply concerned about the dam", "warn"),
         ("The senator barely mentioned the deficit.", "The senator", "barely mentioned", "the deficit", "downplay"),
         ("Sanders offered some pointed advice to Clinton.", "Sanders", "offered", "some pointed advice to Clinton", "appeal"),
+        ("The campaign would like to hold another rally.", "The campaign", "would like", "to hold another rally", "belief"),
         ("Her submission to the court noted that the records were sealed.", "Her submission to the court", "noted", "that the records were sealed", "report"),
         ("Ryan said this country has to find new ways to heal.", "Ryan", "said", "this country has to find new ways to heal", "appeal"),
         ("The court overturned the ruling.", "The court", "overturned", "the ruling", "deny"),
