@@ -224,7 +224,8 @@ def resolve_source(
         accept = (lambda c: c.type in people) if first in ("who", "whom", "whose") else (lambda c: c.type not in people)
         return nearest_before(index, source.start, accept, limit=60, text=article.text)
     if len(words) == 1 and (first in lex["male_pronouns"] or first in lex["female_pronouns"]):
-        return resolve_personal(article, index, source.start, "m" if first in lex["male_pronouns"] else "f", resolved)
+        gender = "m" if first in lex["male_pronouns"] else "f"
+        return resolve_personal(article, index, source.start, gender, resolved, own_words=attribution.content.pieces)
     if len(words) == 1 and first in lex["speaker_pronouns"]:
         return resolve_first_person(article, index, attribution, resolved)
     if len(words) == 1 and first in lex["neuter_pronouns"]:
@@ -328,17 +329,24 @@ def nearest_before(
     return Resolution(type=fallback)
 
 
-def resolve_personal(article: Article, index: EntityIndex, position: int, gender: str, resolved: dict[str, Speaker]) -> Resolution:
+def resolve_personal(
+    article: Article, index: EntityIndex, position: int, gender: str, resolved: dict[str, Speaker],
+    *, own_words: list[tuple[int, int]] = (),
+) -> Resolution:
     """Resolve "he"/"she": the nearest agreeing person before, strongly preferring the last speaker.
 
     The article's main person (named twice as often as anyone else) counts as
     nearer than its distance, names inside attributions' contents as farther:
-    the people a speaker talks about are seldom the next "he said".
+    the people a speaker talks about are seldom the next "he said". Names in
+    ``own_words``, the content this pronoun's speaker says, do not count at all
+    ("“I love Larry,” he said" is not Larry).
     """
     last_speaker = previous_speaker(article, position, resolved)
     best: tuple[float, int] | None = None
     for mention in index.within(position - RECENT - 200, position):
         if mention.kind != "name" or mention.end > position or position - mention.end > RECENT:
+            continue
+        if any(start <= mention.start < end for start, end in own_words):
             continue
         cluster_index = index.cluster_of.get(id(mention))
         if cluster_index is None:

@@ -16,7 +16,7 @@ FLOORS = {
     "speaker": 0.89,
     "speaker (pronoun, description)": 0.76,
     "role": 0.74,
-    "affiliation": 0.73,
+    "affiliation": 0.74,
     "time": 0.75,
 }
 

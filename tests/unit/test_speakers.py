@@ -292,3 +292,9 @@ def test_a_person_named_in_a_title_is_the_holder_s_affiliation():
     article = enriched(text, [("Clinton communication director Jennifer Palmieri", "said", "the trip had gone well")])
     speaker = article.attributions[0].speaker
     assert (speaker.name, speaker.role, speaker.affiliation) == ("Jennifer Palmieri", "communication director", "Clinton")
+
+
+def test_he_is_not_a_person_named_only_in_his_own_words():
+    text = "Mr. Obama dismissed the criticism as politics. “You know, I love Larry Tribe,” he said."
+    article = enriched(text, [("he", "said", "“You know, I love Larry Tribe,”")])
+    assert names(article) == ["Obama"]
