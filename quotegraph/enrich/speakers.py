@@ -329,6 +329,10 @@ def nearest_before(
     return Resolution(type=fallback)
 
 
+# A sentence that opens with a participle phrase and a comma, up to a pronoun: "Asked about Trump, he".
+PARTICIPLE_OPENING = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=[.!?][”\"]\s)|(?<=\n))[A-Z][a-z]+(?:ing|ed)\b[^.!?;:“”\"]*,\s*$")
+
+
 def resolve_personal(
     article: Article, index: EntityIndex, position: int, gender: str, resolved: dict[str, Speaker],
     *, own_words: list[tuple[int, int]] = (),
@@ -339,14 +343,18 @@ def resolve_personal(
     nearer than its distance, names inside attributions' contents as farther:
     the people a speaker talks about are seldom the next "he said". Names in
     ``own_words``, the content this pronoun's speaker says, do not count at all
-    ("“I love Larry,” he said" is not Larry).
+    ("“I love Larry,” he said" is not Larry), nor do names in a participle phrase
+    that opens the pronoun's sentence: its subject is the pronoun's referent
+    ("Campaigning against Mitt Romney, he barely mentioned…" is not Romney).
     """
     last_speaker = previous_speaker(article, position, resolved)
+    opening = PARTICIPLE_OPENING.search(article.text, max(0, position - 300), position)
+    passed_over = [*own_words, (opening.start(), position)] if opening else own_words
     best: tuple[float, int] | None = None
     for mention in index.within(position - RECENT - 200, position):
         if mention.kind != "name" or mention.end > position or position - mention.end > RECENT:
             continue
-        if any(start <= mention.start < end for start, end in own_words):
+        if any(start <= mention.start < end for start, end in passed_over):
             continue
         cluster_index = index.cluster_of.get(id(mention))
         if cluster_index is None:

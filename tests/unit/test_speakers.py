@@ -298,3 +298,12 @@ def test_he_is_not_a_person_named_only_in_his_own_words():
     text = "Mr. Obama dismissed the criticism as politics. “You know, I love Larry Tribe,” he said."
     article = enriched(text, [("he", "said", "“You know, I love Larry Tribe,”")])
     assert names(article) == ["Obama"]
+
+
+def test_he_is_not_a_person_named_in_the_participle_phrase_that_opens_his_sentence():
+    text = (
+        "President Barack Obama spoke in Dayton on Monday about jobs, trade and the long fight over the budget. "
+        "Campaigning against Mitt Romney in 2012, he barely mentioned climate change."
+    )
+    article = enriched(text, [("he", "barely mentioned", "climate change")])
+    assert names(article) == ["Barack Obama"]
