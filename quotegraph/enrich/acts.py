@@ -26,7 +26,7 @@ WORD = re.compile(r"[^\W\d_]+(?=n['’]t\b)|n['’]t\b|['’](?:s|re)\b|[^\W_]+(
 WINDOW_BREAK = re.compile(r"[.!?:\n]|,\s*[\"“‘]")
 OPENING_QUOTE = re.compile(r"[\s,]*[\"“‘']")
 HEAD_END = re.compile(
-    r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|who|which|that|released|published|conducted|issued|taken)\s",
+    r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|like|such as|who|which|that|released|published|conducted|issued|taken)\s",
     re.IGNORECASE,
 )
 GAP = 4  # words a "*" of a phrase stands for, at most
@@ -211,17 +211,22 @@ def is_person(attribution: Attribution) -> bool:
 
 
 def is_media(attribution: Attribution) -> bool:
-    """Is the speaker a newspaper, agency or document (or, unresolved, does the source read like one)?"""
-    if attribution.speaker and attribution.speaker.type != "unknown":
-        return attribution.speaker.type in {"media", "document"}
-    if attribution.source is None:
-        return False
-    head = source_head(attribution.source.text)
-    words = WORD.findall(head.lower())
-    if words and words[-1] in {"'s", "’s"}:
-        words.pop()
-    last = words[-1] if words else ""
-    return bool({last, last.removesuffix("s")} & rules().media_heads) or rules().media_names.search(head) is not None
+    """Is the speaker a newspaper, agency or document, or does the source's head noun name one?
+
+    The head noun wins over the resolved speaker: "reports like the 2014
+    National Climate Assessment" report, whatever the name resolved to.
+    """
+    if attribution.source is not None:
+        head = source_head(attribution.source.text)
+        words = WORD.findall(head.lower())
+        if words and words[-1] in {"'s", "’s"}:
+            words.pop()
+        last = words[-1] if words else ""
+        if {last, last.removesuffix("s")} & rules().media_heads:
+            return True
+        if (attribution.speaker is None or attribution.speaker.type == "unknown") and rules().media_names.search(head):
+            return True
+    return attribution.speaker is not None and attribution.speaker.type in {"media", "document"}
 
 
 def source_head(source: str) -> str:

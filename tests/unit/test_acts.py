@@ -2,7 +2,7 @@
 
 import pytest
 
-from quotegraph.enrich.acts import acts, rules
+from quotegraph.enrich.acts import act_of, acts, rules
 from quotegraph.model import Article, Attribution, Span, Speaker
 
 
@@ -48,6 +48,7 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("Sanders offered some pointed advice to Clinton.", "Sanders", "offered", "some pointed advice to Clinton", "appeal"),
         ("The campaign would like to hold another rally.", "The campaign", "would like", "to hold another rally", "belief"),
         ("Her submission to the court noted that the records were sealed.", "Her submission to the court", "noted", "that the records were sealed", "report"),
+        ("His tax returns would shed light on how he works.", "His tax returns", "would shed light on", "how he works", "report"),
         ("Ryan said this country has to find new ways to heal.", "Ryan", "said", "this country has to find new ways to heal", "appeal"),
         ("The court overturned the ruling.", "The court", "overturned", "the ruling", "deny"),
         ("The judge ruled against the state.", "The judge", "ruled against", "the state", "deny"),
@@ -164,3 +165,13 @@ def test_lemmas_follow_the_lexicon():
     assert [lexicon.lemma(w) for w in ("denied", "urged", "admitted", "hoping", "says", "told", "worried")] == [
         "deny", "urge", "admit", "hope", "say", "tell", "worry",
     ]
+
+
+def test_a_document_head_noun_reports_whatever_the_name_inside_resolved_to():
+    text = "Reports like the 2014 National Climate Assessment tied climate change to flooding."
+    cue_start = text.index("tied")
+    source = Span.from_parts(text, [(0, cue_start - 1)])
+    cue = Span.from_parts(text, [(cue_start, cue_start + 4)])
+    content = Span.from_parts(text, [(cue_start + 5, len(text) - 1)])
+    attribution = Attribution(id="a1", source=source, cue=cue, content=content, speaker=Speaker(entity="e1", name="National Climate Assessment", type="person"))
+    assert act_of(text, attribution) == "report"
