@@ -88,6 +88,11 @@ YEAR = r"(?:19|20)\d\d\b"
 DAY_RANGE = r"(?:\s*[-–]\s*|\s+(?:and|to|through|until)\s+)"
 PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 
+# The counts "N days ago" may start with.
+NUMBER_WORDS = {"a": 1, "an": 1} | {
+    word: n for n, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)
+}
+
 EXPRESSIONS = {
     # "Sept. 12", "Monday, Oct. 5, 2016", "March 3 and 4", "3 March", "3rd of March"
     "date": rf"(?:{WEEKDAY_NAME},?\s+)?"
@@ -108,8 +113,7 @@ EXPRESSIONS = {
     # "2012" (after "in")
     "year": YEAR,
     # "two days ago", "a week ago", "eight years ago"
-    "ago": r"(?i:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
-    r"(?:day|week|month|year)s?\s+ago)\b",
+    "ago": rf"(?i:(?:{'|'.join(NUMBER_WORDS)}|\d{{1,2}})\s+(?:day|week|month|year)s?\s+ago)\b",
 }
 ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in EXPRESSIONS.items())
 EXPRESSION = re.compile(ALTERNATIVES)
@@ -400,14 +404,9 @@ def period_range(text: str, date: dt.date | None) -> DayRange:
             saturday -= 7 * ONE_DAY
         return saturday, saturday + ONE_DAY
     if unit == "month":
-        if previous:
-            last = date.replace(day=1) - ONE_DAY
-            return last.replace(day=1), last
-        following = (date.replace(day=28) + 4 * ONE_DAY).replace(day=1)
-        return date.replace(day=1), following - ONE_DAY
-    if previous:
-        return dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31)
-    return dt.date(date.year, 1, 1), dt.date(date.year, 12, 31)
+        month = date.replace(day=1) - ONE_DAY if previous else date
+        return whole_month(month.year, month.month)
+    return whole_year(date.year - 1 if previous else date.year)
 
 
 def month_range(text: str, date: dt.date | None) -> DayRange:
@@ -420,19 +419,13 @@ def month_range(text: str, date: dt.date | None) -> DayRange:
         return None, None
     else:
         year = date.year if month <= date.month else date.year - 1
-    first = dt.date(year, month, 1)
-    return first, (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - ONE_DAY
+    return whole_month(year, month)
 
 
 def year_range(text: str, date: dt.date | None) -> DayRange:
     """Resolve a year: January 1 to December 31."""
     year = int(text)
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-NUMBER_WORDS = {"a": 1, "an": 1} | {
-    word: n for n, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)
-}
+    return whole_year(year)
 
 
 def ago_range(text: str, date: dt.date | None) -> DayRange:
@@ -447,9 +440,19 @@ def ago_range(text: str, date: dt.date | None) -> DayRange:
         return day, day
     if unit == "month":
         months = date.year * 12 + date.month - 1 - count
-        first = dt.date(months // 12, months % 12 + 1, 1)
-        return first, (first.replace(day=28) + 4 * ONE_DAY).replace(day=1) - ONE_DAY
-    return dt.date(date.year - count, 1, 1), dt.date(date.year - count, 12, 31)
+        return whole_month(months // 12, months % 12 + 1)
+    return whole_year(date.year - count)
+
+
+def whole_month(year: int, month: int) -> DayRange:
+    """Return the first and last day of a month."""
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return dt.date(year, month, 1), following - ONE_DAY
+
+
+def whole_year(year: int) -> DayRange:
+    """Return the first and last day of a year."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def is_previous(text: str) -> bool:
