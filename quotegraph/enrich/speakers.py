@@ -467,6 +467,11 @@ LOOK_AHEAD = 1000  # characters after a headline or lede description that may na
 SAME_ROLE = {"judge": {"justice"}, "justice": {"judge"}}  # "a New York judge" … "Supreme Court Justice Frank Nervo"
 
 
+def same_role(head: str) -> set[str]:
+    """Return the title words that name the role ``head`` names: "judge" is also a "justice"."""
+    return {head, *SAME_ROLE.get(head, ())}
+
+
 def identified_later(article: Article, index: EntityIndex, source: Span, head: str) -> Resolution:
     """Resolve a headline or lede description to the name the next paragraphs give it.
 
@@ -477,7 +482,7 @@ def identified_later(article: Article, index: EntityIndex, source: Span, head: s
     """
     if article.text.count("\n\n", 0, source.start) > 1:
         return Resolution()  # past the headline and the lede
-    heads = {head, *SAME_ROLE.get(head, ())}
+    heads = same_role(head)
     for mention in index.within(source.end, source.end + LOOK_AHEAD):
         cluster = index.cluster_of.get(id(mention))
         if mention.kind != "name" or cluster is None:
@@ -553,7 +558,7 @@ def resolve_role_description(
             nearby.setdefault(cluster, []).append(mention)
     best: tuple[int, int, int] | None = None
     for n, mentions in nearby.items():
-        if any(m.title and {head, *SAME_ROLE.get(head, ())} & title_words(m.title) for m in mentions):
+        if any(m.title and same_role(head) & title_words(m.title) for m in mentions):
             return Resolution(cluster=n)  # "the president" of "President Obama", "the senator" of "Sen. Kaine"
         seen = set()
         for mention in mentions:  # the words around the mention, not the description's own
@@ -628,7 +633,7 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     lex = lexicon()
     title = mention.title if mention.title and mention.title.lower() not in lex["honorifics"] else None
     if title:
-        title_start = text.rindex(title, 0, mention.start)
+        title_start = written_start(text, mention)
         window, ending = text[max(0, title_start - 80) : title_start], title.split()
     else:
         window, ending = text[max(0, mention.start - 80) : mention.start], []
@@ -656,16 +661,23 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     return role, affiliation
 
 
+def written_start(text: str, mention: Mention) -> int:
+    """Return where a name begins in the text, its title ("Sen.", "Health Minister") included."""
+    return text.rindex(mention.title, 0, mention.start) if mention.title else mention.start
+
+
 def person_before_role(index: EntityIndex, title: list[str]) -> str | None:
     """Return the person a title says its holder works for: "Clinton" in "Clinton communication director"."""
+    if len(title) < 2:
+        return None
+    people = {
+        key for cluster in index.clusters if cluster.type == "person"
+        for key in (plain_key(cluster.name), plain_key(cluster.name.split()[-1]))
+    }
     for n in range(len(title) - 1, 0, -1):
         owner = " ".join(title[:n]).removesuffix("’s").removesuffix("'s")
-        if not all(word[:1].isupper() for word in title[:n]):
-            continue
-        key = plain_key(owner)
-        for cluster in index.clusters:
-            if cluster.type == "person" and key in (plain_key(cluster.name), plain_key(cluster.name.split()[-1])):
-                return owner
+        if all(word[:1].isupper() for word in title[:n]) and plain_key(owner) in people:
+            return owner
     return None
 
 
@@ -761,7 +773,7 @@ def apposition_before(text: str, mention: Mention) -> tuple[str | None, str | No
     after the determiner to the first role noun, the affiliation as in
     ``apposition_role``.
     """
-    start = text.rindex(mention.title, 0, mention.start) if mention.title else mention.start
+    start = written_start(text, mention)
     match = APPOSITION_BEFORE.search(text, max(0, start - 100), start)
     if not match:
         return None
