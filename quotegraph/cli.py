@@ -443,38 +443,13 @@ def evaluate_cli(
     help="Softening of the teacher's and the student's distributions.",
 )
 @reports_errors
-def train_cli(
-    data: str,
-    dev: str,
-    out: str,
-    epochs: int,
-    seed: int,
-    learning_rate: float,
-    batch_size: int,
-    window: int,
-    device: str,
-    encoder: str,
-    teacher: str | None,
-    distill: float,
-    temperature: float,
-) -> None:
+def train_cli(data: str, dev: str, out: str, **settings: Any) -> None:
     """Train the attribution tagger on a PolNeAR split.
 
-    Prints each epoch's record, then the best one, as JSON lines.
+    Prints each epoch's record, then the best one, as JSON lines. Every other
+    option is a field of ``TrainSettings``.
     """
-    settings = TrainSettings(
-        epochs=epochs,
-        seed=seed,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        window=window,
-        device=device,
-        encoder=encoder,
-        teacher=teacher,
-        distill=distill,
-        temperature=temperature,
-    )
-    click.echo(json.dumps(train(data, dev, out, settings)))
+    click.echo(json.dumps(train(data, dev, out, TrainSettings(**settings))))
 
 
 @quotegraph.command("average")
