@@ -140,12 +140,21 @@ def merged_spans(spans) -> list[tuple[int, int]]:
     return merged
 
 
+QUOTATION = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|``.*?(?:''|$)|''.*?(?:''|$)", re.DOTALL)
+
+
 def quoted_mentions(article: Article, index: EntityIndex) -> set[int]:
-    """Return the ids of the mentions that lie inside an attribution's content."""
+    """Return the ids of the mentions inside the quotation marks of an attribution's content.
+
+    A title there is the speaker's ("“Candidate Trump should …”"); one in the
+    writer's words around it holds ("described Democratic presidential nominee
+    Hillary Clinton as a “disgrace”").
+    """
     inside = set()
     for attribution in article.attributions:
         for start, end in attribution.content.pieces:
-            inside.update(id(m) for m in index.within(start, end))
+            for quotation in QUOTATION.finditer(article.text, start, end):
+                inside.update(id(m) for m in index.within(quotation.start(), quotation.end()))
     return inside
 
 
@@ -601,11 +610,70 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
             continue  # a speaker's words: "Candidate Trump should follow the precedent"
         title = title_role(text, index, mention) or (None, None)
         apposition = apposition_role(text, index, mention) or apposition_before(text, mention) or (None, None)
-        role = title[0] or apposition[0]
-        affiliation = title[1] or apposition[1] or possessor_affiliation(text, mention)
+        role, affiliation = owned_role(text, title[0] or apposition[0], mention.start)
+        affiliation = (
+            affiliation or title[1] or apposition[1] or possessor_affiliation(text, mention) or stated_affiliation(text, mention)
+        )
         if role or affiliation:
             roles.setdefault(cluster, []).append((mention.start, role, affiliation))
     return roles
+
+
+def owned_role(text: str, role: str | None, position: int) -> tuple[str | None, str | None]:
+    """Split "campaign's press secretary" into the role and the organisation the text calls "the campaign".
+
+    The organisation is the last one named with that noun before ``position``
+    ("the Clinton campaign" -> "Clinton campaign", as sources name it); with
+    none, "the campaign" itself.
+    """
+    words = (role or "").split()
+    if len(words) < 2:
+        return role, None
+    owner = words[0].lower().removesuffix("’s").removesuffix("'s")
+    if owner == words[0].lower() or owner not in ORGANISATION_NOUNS:
+        return role, None
+    named = re.findall(rf"\b([A-Z][\w-]+)(?:['’]s)? {owner}\b", text[max(0, position - LOOK_BACK) : position])
+    return " ".join(words[1:]), f"{named[-1]} {owner}" if named else f"the {owner}"
+
+
+NAME_FOR = re.compile(r" (?:for (?=the |[A-Z])|of (?=the ))")  # "Cameron Easley for Morning Consult", "Ann Lee of the Urban Institute"
+NOW_HOLDS = re.compile(  # "Mr. Podesta is now the chairman of …", "… served as …, and is now president of …"
+    r"(?: (?:served|was|worked)\b[^.;:“”\"]{0,80}? and)? (?:is|has been) (?:now |also |currently )*(?:the |an? )?"
+    r"((?:[\w-]+ ){0,3}[\w-]+) (?:of|at|for) "
+)
+RUNS = re.compile(  # "Kenneth Baer, a former official who runs Crosscut Strategies"
+    r",[^.;:“”\"()]{0,80}?\bwho (?:now |also |currently )?(?:runs|leads|heads|directs|chairs|founded|co-founded) "
+)
+
+
+def stated_affiliation(text: str, mention: Mention) -> str | None:
+    """Return the organisation the text says a person works for, right after the name."""
+    after = text[mention.end : mention.end + 200]
+    stated = NAME_FOR.match(after) or RUNS.match(after) or NOW_HOLDS.match(after)
+    if stated is None or (stated.re is NOW_HOLDS and stated.group(1).split()[-1].lower() not in lexicon()["role_nouns"]):
+        return None
+    words = phrase_words(after[stated.end() :])
+    return possessed_organisation(words) or organisation_at(words)
+
+
+def phrase_words(text: str) -> list[str]:
+    """Return the words of ``text`` up to the first comma, semicolon, bracket or sentence end (not "Mrs.")."""
+    words = []
+    for word in text.split()[:12]:
+        if word.endswith((",", ";", ":", ")")) or (word.endswith(".") and len(word) > 4):
+            words.append(word.rstrip(",;:)."))
+            break
+        words.append(word)
+    return words
+
+
+POSSESSED = re.compile(r"(?:[A-Z][\w.-]* ){0,2}[A-Z][\w-]*['’]s (?:[\w'’-]+ ){0,5}[\w'’-]+")
+
+
+def possessed_organisation(words: list[str]) -> str | None:
+    """Return a named owner's campaign or effort: "Mrs. Clinton's presidential campaign", "Clinton's get-out-the-vote effort"."""
+    phrase = " ".join(words)
+    return phrase if POSSESSED.fullmatch(phrase) else None
 
 
 def first_role_and_affiliation(found: list[tuple[int, str | None, str | None]]) -> tuple[str | None, str | None]:
@@ -645,7 +713,10 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     for word in reversed(words):
         lower = word.lower()
         sentence_end = word.endswith(".") and len(word) > 3 and lower not in lex["honorifics"] | lex["title_roles"]
-        if lower in DETERMINERS or lower in lex["not_names"] or word.endswith((",", ";", ":")) or sentence_end:
+        # a verb ends the title ("Christie described Democratic presidential nominee Clinton"); "retired" keeps
+        # the post former, so that it names no affiliation
+        verb = word.islower() and lower.endswith("ed") and lower != "retired"
+        if lower in DETERMINERS or lower in lex["not_names"] or word.endswith((",", ";", ":")) or sentence_end or verb:
             break
         if ending and not (word[:1].isupper() or lower in ORGANISATION_NOUNS):
             break
@@ -658,7 +729,14 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     role, affiliation = split_title(kept)
     if affiliation is None and (employer := person_before_role(index, kept)):
         return " ".join(kept[len(employer.split()) :]), employer
+    if affiliation is None and match and kept == words and kept[0].lower() in LOCAL_FORCES:
+        place = PLACE_BEFORE.search(window, 0, match.start())
+        affiliation = f"{place.group(1)} {kept[0]}" if place else None
     return role, affiliation
+
+
+LOCAL_FORCES = {"police", "sheriff’s", "sheriff's"}  # "Tulsa, Okla., police officer Betty Shelby" works for the Tulsa police
+PLACE_BEFORE = re.compile(r"\b([A-Z][\w-]+)(?:, (?:[A-Z][a-z]{1,4}\.|[A-Z]\.[A-Z]\.),)? $")
 
 
 def written_start(text: str, mention: Mention) -> int:

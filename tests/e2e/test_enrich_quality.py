@@ -15,8 +15,8 @@ FLOORS = {
     "act": 0.81,
     "speaker": 0.89,
     "speaker (pronoun, description)": 0.76,
-    "role": 0.74,
-    "affiliation": 0.74,
+    "role": 0.78,
+    "affiliation": 0.88,
     "time": 0.75,
 }
 

@@ -307,3 +307,58 @@ def test_he_is_not_a_person_named_in_the_participle_phrase_that_opens_his_senten
     )
     article = enriched(text, [("he", "barely mentioned", "climate change")])
     assert names(article) == ["Barack Obama"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "role", "affiliation"),
+    [
+        ("Cameron Easley for Morning Consult said the plan had failed.", "Cameron Easley", None, "Morning Consult"),
+        ("Ann Lee of the Urban Institute said the plan had failed.", "Ann Lee", None, "Urban Institute"),
+        ("Kenneth Baer, a former official who runs Crosscut Strategies, said the plan had failed.", "Kenneth Baer", "former official", "Crosscut Strategies"),
+        (
+            "Ann Lee, an economist, said the plan had failed. Ms. Lee served as budget director and is now president of the Harbor Fund.",
+            "Ann Lee", "economist", "Harbor Fund",
+        ),
+        (
+            "Dana Ortiz said the plan had failed. (Ms. Ortiz is now the chairman of Mrs. Cole's presidential campaign.)",
+            "Dana Ortiz", None, "Mrs. Cole's presidential campaign",
+        ),
+        (
+            "Rucker Pell, who runs Cole's get-out-the-vote effort for veterans' families, said the plan had failed.",
+            "Rucker Pell", None, "Cole's get-out-the-vote effort for veterans' families",
+        ),
+        ("Tom Hill of Ohio said the plan had failed.", "Tom Hill", None, None),
+    ],
+)
+def test_an_affiliation_stated_after_a_name(text, source, role, affiliation):
+    speaker = enriched(text, [(source, "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.role, speaker.affiliation) == (role, affiliation)
+
+
+def test_the_campaign_s_press_secretary_works_for_the_article_s_campaign():
+    text = (
+        "The Cole campaign spent heavily in May. Brian Fallon, the campaign’s press secretary, said the ads had worked. "
+        "Fallon said more would follow."
+    )
+    article = enriched(text, [("Brian Fallon, the campaign’s press secretary,", "said", "the ads had worked"), ("Fallon", "said", "more would follow")])
+    assert [(a.speaker.role, a.speaker.affiliation) for a in article.attributions] == [("press secretary", "Cole campaign")] * 2
+
+
+def test_a_title_in_the_writer_s_words_of_a_content_holds_but_not_one_in_its_quotation():
+    text = (
+        "Mayor Ann Lee criticized Tulsa, Okla., police officer Betty Shelby for the shooting. "
+        "Shelby said she had feared for her life. "
+        "Lee described Democratic presidential nominee Hillary Clinton as “a friend of Governor Tom Hill.” Hill said nothing. "
+        "Clinton said she would visit."
+    )
+    article = enriched(text, [
+        ("Mayor Ann Lee", "criticized", "Tulsa, Okla., police officer Betty Shelby for the shooting"),
+        ("Shelby", "said", "she had feared for her life"),
+        ("Lee", "described", "Democratic presidential nominee Hillary Clinton as “a friend of Governor Tom Hill.”"),
+        ("Hill", "said", "nothing"),
+        ("Clinton", "said", "she would visit"),
+    ])
+    shelby, hill, clinton = (article.attributions[n].speaker for n in (1, 3, 4))
+    assert (shelby.role, shelby.affiliation) == ("police officer", "Tulsa police")
+    assert hill.role is None
+    assert (clinton.role, clinton.affiliation) == ("Democratic presidential nominee", None)  # "described" is no part of it
