@@ -12,7 +12,12 @@ off by a comma, dates its main clause however far ("Eight years ago, when
 Mr. Obama ran for president, both men had…") unless a quotation or dash
 comes between. Right after the content it takes one
 within ``CLOSE_AFTER_CONTENT`` characters or after an event phrase ("rejected
-that argument in a ruling released Thursday"). It never takes one inside the
+that argument in a ruling released Thursday"). A "when", "while" or "as"
+clause right after the cue or the content dates them ("said as she and
+hundreds of others moved through the city early Sunday morning"), and so does
+an event's time before a "when" clause that holds the cue ("in the 2012
+election, when President Obama painted Romney as…", "this week's debate,
+when Clinton suggested…"). It never takes one inside the
 content, nor inside another attribution's content: that is what the content
 talks about, not when it was said; nor inside the source, except the release
 date of a document ("a poll released Friday"). Expressions after "since",
@@ -46,7 +51,10 @@ Dates are resolved against the article date, as ISO "YYYY-MM-DD":
   "in March 2015" that month, "in 2012" that year, first to last day;
 - "three days ago" and "a week ago" are the day that many days before the
   article date; "two months ago" the whole month and "eight years ago" the
-  whole year that many months or years before it.
+  whole year that many months or years before it;
+- a U.S. holiday ("Labor Day", "Thanksgiving", "Election Day") is its latest
+  day on or before the article date, if within half a year; else this year's,
+  still ahead, which a statement time never takes.
 
 A range is the whole calendar period, even where it runs past the article
 date; an expression whose first day is after the article date is not taken:
@@ -114,7 +122,22 @@ EXPRESSIONS = {
     "year": YEAR,
     # "two days ago", "a week ago", "eight years ago"
     "ago": rf"(?i:(?:{'|'.join(NUMBER_WORDS)}|\d{{1,2}})\s+(?:day|week|month|year)s?\s+ago)\b",
+    # "Labor Day", "on Thanksgiving", "in a Memorial Day speech"
+    "holiday": r"(?:New\s+Year['’]s\s+(?:Day|Eve)|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day|Presidents['’]?\s+Day"
+    r"|Memorial\s+Day|Independence\s+Day|Fourth\s+of\s+July|Labor\s+Day|Columbus\s+Day|Election\s+Day"
+    r"|Veterans['’]?\s+Day|Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Eve|Day))?)\b",
 }
+# The U.S. holidays, by their first words (lowercase, no apostrophes): (month, day, weekday). A holiday on a
+# weekday is the first such weekday on or after that month and day: Labor Day is the first Monday on or
+# after September 1, Thanksgiving the first Thursday on or after November 22.
+HOLIDAYS = {
+    "new years day": (1, 1, None), "new years eve": (12, 31, None), "martin luther": (1, 15, 0), "presidents day": (2, 15, 0),
+    "memorial day": (5, 25, 0), "independence day": (7, 4, None), "fourth of": (7, 4, None), "labor day": (9, 1, 0),
+    "columbus day": (10, 8, 0), "election day": (11, 2, 1), "veterans day": (11, 11, None), "thanksgiving": (11, 22, 3),
+    "christmas eve": (12, 24, None), "christmas": (12, 25, None),
+}
+# How far back a holiday may lie before the article date; a later one is this year's, still ahead, so not taken.
+HOLIDAY_LOOK_BACK = dt.timedelta(days=183)
 ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in EXPRESSIONS.items())
 EXPRESSION = re.compile(ALTERNATIVES)
 # An expression with the preposition before it; the preposition is not part of the expression.
@@ -139,6 +162,16 @@ EVENT_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?{EVENT}\b")
 EVENT_AFTER_CONTENT = re.compile(
     rf"[\s,]*(?i:in|during|at|on)\s+(?i:a|an|the|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?{EVENT}"
     r"(?:\s+(?:released|published|issued|held|given|aired))?\s+(?:(?:on|in)\s+)?"
+)
+# A subordinate clause after the cue or the content whose time dates them: "said as she and hundreds of others
+# moved through the city early Sunday morning", "described him as X when he ran for the White House in 2008".
+SUBORDINATE_AFTER = re.compile(
+    r"[\s,]*\b(?:when|while|as)\s+(?:he|she|they|we|I|it|the|a|an|his|her|their|[A-Z])[^,;:.!?“”\"]{0,100}?\s+(?:(?i:on|in)\s+)?"
+)
+# An event phrase and a "when" clause between an expression and the cue: "in the 2012 election, when
+# President Obama painted …", "this week's presidential debate, when Clinton suggested …".
+WHEN_AFTER_EVENT = re.compile(
+    rf"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){{0,2}}?{EVENT}\b(?:\s+in\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,\s+when\s+"
 )
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
@@ -259,12 +292,21 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         if expression.start < content_end:
             return None
         if expression.start - content_end > CLOSE_AFTER_CONTENT:
-            if not EVENT_AFTER_CONTENT.fullmatch(text, content_end, expression.start):
-                return None
-            return CLOSE_AFTER_CONTENT
+            if EVENT_AFTER_CONTENT.fullmatch(text, content_end, expression.start):
+                return CLOSE_AFTER_CONTENT
+            return MAX_GAP if SUBORDINATE_AFTER.fullmatch(text, content_end, expression.start) else None
         if CLAUSE_BREAK.search(text, content_end, expression.start):
             return None
         return expression.start - content_end
+    if expression.start >= anchor.end and SUBORDINATE_AFTER.fullmatch(text, anchor.end, expression.start):
+        return MAX_GAP
+    when = WHEN_AFTER_EVENT.match(text, expression.end)
+    if when and when.end() <= anchor.start:
+        # "in the 2012 election, when President Barack Obama painted …": the event's time dates the "when" clause.
+        between = text[when.end() : anchor.start]
+        if source and source.start >= when.end():
+            between = text[when.end() : source.start] + text[source.end : anchor.start]
+        return MAX_GAP if len(between) <= MAX_GAP and not CLAUSE_BREAK.search(between) else None
     if expression.end <= anchor.start and opens_sentence(text, expression) and not OTHER_CLAUSE.search(text, expression.end, anchor.start):
         # "Eight years ago, when Mr. Obama ran for president, both men had…": a time
         # that opens the sentence, set off by a comma, dates its main clause.
@@ -308,6 +350,10 @@ def find_expressions(text: str, start: int, end: int, anchor: Span | None = None
     expressions = []
     for match in EXPRESSION_IN_TEXT.finditer(text, start, end):
         kind = match.lastgroup
+        if kind in ("year", "period") and WHEN_AFTER_EVENT.match(text, match.end(kind)):
+            # "the 2000 election in Florida, when …", "after this week's debate, when …": when the event was
+            expressions.append(Expression(match.start(kind), match.end(kind), match[kind]))
+            continue
         preposition = " ".join((match["preposition"] or "").lower().split())
         if preposition in NOT_AT:
             continue
@@ -444,6 +490,23 @@ def ago_range(text: str, date: dt.date | None) -> DayRange:
     return whole_year(date.year - count)
 
 
+def holiday_range(text: str, date: dt.date | None) -> DayRange:
+    """Resolve a U.S. holiday: its latest day on or before ``date`` within half a year, else this year's."""
+    if date is None:
+        return None, None
+    key = " ".join(re.sub(r"['’]", "", text.lower()).split())
+    month, day, weekday = next(rule for name, rule in HOLIDAYS.items() if key.startswith(name))
+
+    def in_year(year: int) -> dt.date:
+        first = dt.date(year, month, day)
+        return first if weekday is None else first + dt.timedelta(days=(weekday - first.weekday()) % 7)
+
+    holiday = in_year(date.year)
+    if holiday > date and date - in_year(date.year - 1) <= HOLIDAY_LOOK_BACK:
+        holiday = in_year(date.year - 1)
+    return holiday, holiday
+
+
 def whole_month(year: int, month: int) -> DayRange:
     """Return the first and last day of a month."""
     following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
@@ -468,4 +531,5 @@ RESOLVERS = {
     "month": month_range,
     "year": year_range,
     "ago": ago_range,
+    "holiday": holiday_range,
 }

@@ -99,10 +99,18 @@ def test_month_day_range():
         ("tonight", "2021-11-01", None),
         ("last night", "2021-10-31", None),
         ("Feb. 30", None, None),
+        ("Labor Day", "2021-09-06", None),  # the first Monday of September
+        ("Thanksgiving", "2021-11-25", None),  # still ahead, and last year's too long ago: this year's (no statement time)
+        ("Memorial Day", "2021-05-31", None),  # the last Monday of May
+        ("Fourth of July", "2021-07-04", None),
     ],
 )
 def test_resolve(expression, value, value_end):
     assert resolve(expression, MONDAY) == (value, value_end)
+
+
+def test_a_holiday_ahead_in_a_january_article_is_last_year_s():
+    assert resolve("Christmas Eve", dt.date(2022, 1, 10)) == ("2021-12-24", None)
 
 
 def test_last_week_is_the_previous_calendar_week():
@@ -229,6 +237,20 @@ def test_a_full_month_name_leaves_the_full_stop_out():
         ("In his 2002 book, Mr. Ames suggested saving early.", "Mr. Ames", "suggested", "saving early", "2002-01-01", "2002-12-31"),
         ("Two years ago, Senator Ames said that she would run.", "Senator Ames", "said", "she would run", "2019-01-01", "2019-12-31"),
         ("Senator Ames said three days ago that she would run.", "Senator Ames", "said", "she would run", "2021-10-29", None),
+        ("Senator Ames insisted, most recently in a Labor Day interview, that she would run.",
+         "Senator Ames", "insisted", "she would run", "2021-09-06", None),
+        # a "when" clause after an event with its time
+        ("It echoed the 2012 election, when Senator Ames argued that she would run.",
+         "Senator Ames", "argued", "she would run", "2012-01-01", "2012-12-31"),
+        ("They cite the 2000 election in Florida, when the state wrongly claimed that voters were felons.",
+         "the state", "wrongly claimed", "voters were felons", "2000-01-01", "2000-12-31"),
+        ("The issue grew after this week's debate, when Senator Ames suggested that taxes would rise.",
+         "Senator Ames", "suggested", "taxes would rise", "2021-11-01", "2021-11-07"),
+        # a subordinate clause after the cue or the content
+        ("“We will march,” Senator Ames said as she and hundreds of other marchers moved slowly through the old city center early Sunday morning.",
+         "Senator Ames", "said", "“We will march,”", "2021-10-31", None),
+        ("Few people would have described Senator Ames as a reformer when she ran for the Senate in 2008.",
+         "Few people", "would have described", "Senator Ames as a reformer", "2008-01-01", "2008-12-31"),
     ],
 )
 def test_event_phrases_and_ago(sentence, source, cue, content, value, value_end):
