@@ -131,13 +131,39 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
             mentions.append(mention)
         i = last + 1
     known = {word for m in mentions if m.kind == "name" and m.first_word not in headline for word in m.text.split()}
+    names = {m.text for m in mentions if m.kind == "name"}
+    names |= {m.text.split()[-1] for m in mentions if m.kind == "name" and m.type == "person"}  # "Trump" of "Donald Trump"
     kept = []
     for mention in mentions:
         if mention.kind == "name" and mention.first_word in headline:
             kept.extend(known_parts(text, words, tokens, mention, known))
+        elif mention.kind == "name":
+            kept.extend(split_after_organisation(text, words, tokens, mention, names))
         else:
             kept.append(mention)
     return kept
+
+
+def split_after_organisation(text: str, words: Words, tokens: list[str], mention: Mention, names: set[str]) -> list[Mention]:
+    """Split a name run where an organisation's name ends and a name or surname the article uses elsewhere begins.
+
+    A missing comma joins them: "the editorial board of the Washington Post Trump said" gives the
+    Washington Post and Trump.
+    """
+    heads = lexicon()["organization_heads"] | lexicon()["media_heads"]
+    for n in range(mention.first_word, mention.last_word):
+        tail = text[int(words.starts[n + 1]) : mention.end]
+        if tokens[n].lower() in heads and tail in names:
+            parts = []
+            for first, last in ((mention.first_word, n), (n + 1, mention.last_word)):
+                start, end = int(words.starts[first]), int(words.ends[last])
+                name_type, gender = name_type_of(text[start:end], None)
+                parts.append(
+                    Mention(start=start, end=end, text=text[start:end], kind="name", type=name_type, gender=gender,
+                            first_word=first, last_word=last, sentence_start=mention.sentence_start and first == mention.first_word)
+                )
+            return parts
+    return [mention]
 
 
 def known_parts(text: str, words: Words, tokens: list[str], mention: Mention, known: set[str]) -> list[Mention]:

@@ -15,7 +15,7 @@ FLOORS = {
     "act": 0.81,
     "speaker": 0.89,
     "speaker (pronoun, description)": 0.76,
-    "role": 0.78,
+    "role": 0.81,
     "affiliation": 0.88,
     "time": 0.82,
 }

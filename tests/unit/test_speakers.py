@@ -362,3 +362,12 @@ def test_a_title_in_the_writer_s_words_of_a_content_holds_but_not_one_in_its_quo
     assert (shelby.role, shelby.affiliation) == ("police officer", "Tulsa police")
     assert hill.role is None
     assert (clinton.role, clinton.affiliation) == ("Democratic presidential nominee", None)  # "described" is no part of it
+
+
+def test_a_name_run_on_from_an_organisation_without_a_comma_is_split():
+    text = (
+        "Donald Tusk spoke in Ohio on Monday. "
+        "In a meeting with the editorial board of the Harbor Post Tusk said that the alliance was obsolete."
+    )
+    article = enriched(text, [("Tusk", "said", "the alliance was obsolete")])
+    assert names(article) == ["Donald Tusk"]
