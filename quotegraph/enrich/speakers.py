@@ -171,11 +171,11 @@ def is_description(source: Span | None, head: Mention | None) -> bool:
     if source is None or head is not None:
         return False
     words = source.text.lower().split()
-    return len(words) > 1 and words[0] in ("the", "this", "that")
+    return len(words) > 1 and (words[0] in ("the", "this", "that") or words[0].endswith(("'s", "’s")))
 
 
 def description_text(source: str) -> str:
-    """Return a description without its determiner, cut before a comma, preposition or clause."""
+    """Return a description without its determiner or owner ("Obama's"), cut before a comma, preposition or clause."""
     words = source.split()[1:]
     for n, word in enumerate(words):
         if word.lower() in ("of", "for", "at", "with", "who", "which", "in") or word.endswith(","):
@@ -435,7 +435,9 @@ def resolve_description(
     lex = lexicon()
     core = description_core(words)
     head = core[-1] if core else words[-1]
-    definite = words[0] in ("the", "this", "that") or words[0] in POSSESSIVE_DETERMINERS
+    # "the senator", "his aide", "Obama's former campaign strategist"
+    owned = source.text.split()[0].endswith(("'s", "’s"))
+    definite = words[0] in ("the", "this", "that") or words[0] in POSSESSIVE_DETERMINERS or owned
     role, affiliation = description_role(index, source, core)
     if not definite and (head in lex["role_nouns"] or head in lex["organization_heads"]):
         later = identified_later(article, index, source, head)
@@ -609,10 +611,12 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
         if id(mention) in index.quoted:
             continue  # a speaker's words: "Candidate Trump should follow the precedent"
         title = title_role(text, index, mention) or (None, None)
-        apposition = apposition_role(text, index, mention) or apposition_before(text, mention) or (None, None)
-        role, affiliation = owned_role(text, title[0] or apposition[0], mention.start)
+        before = apposition_before(text, mention) or (None, None)  # written first: "Trump's running mate, Indiana Gov. Mike Pence,"
+        apposition = apposition_role(text, index, mention) or (None, None)
+        role, affiliation = owned_role(text, before[0] or title[0] or apposition[0], mention.start)
         affiliation = (
-            affiliation or title[1] or apposition[1] or possessor_affiliation(text, mention) or stated_affiliation(text, mention)
+            affiliation or before[1] or title[1] or apposition[1] or possessor_affiliation(text, mention)
+            or stated_affiliation(text, mention)
         )
         if role or affiliation:
             roles.setdefault(cluster, []).append((mention.start, role, affiliation))
@@ -684,10 +688,11 @@ def first_role_and_affiliation(found: list[tuple[int, str | None, str | None]]) 
     return role, affiliation
 
 
+CLERGY = {"rev", "rev.", "reverend"}  # honorifics that are a role too: "the Rev. Al Sharpton"
 TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
 APPOSITION = re.compile(
     r"^, (?:(?:a|an|the|who is|who was|is|who serves as|who served as|who is also|who was also) )?"
-    r"(?!(?:who|whom|whose|which|that) )([^,;()“”\"]{2,120}?)(?:,|\.(?:\s|$)|;| who | said| says| told|$)"
+    r"(?!(?:who|whom|whose|which|that) )([^,;()“”\"]{2,120}?)(?:,|(?<!\b[A-Z])\.(?:\s|$)|;| who | said| says| told|$)"
 )
 POSSESSOR_BEFORE = re.compile(r"\b((?:[A-Z](?:[\w&-]|\.(?=\w))*\s+){0,3}[A-Z](?:[\w&-]|\.(?=\w))*)['’]s\s+$")
 
@@ -699,7 +704,7 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     before it too ("Tulsa police Chief").
     """
     lex = lexicon()
-    title = mention.title if mention.title and mention.title.lower() not in lex["honorifics"] else None
+    title = mention.title if mention.title and mention.title.lower() not in lex["honorifics"] - CLERGY else None
     if title:
         title_start = written_start(text, mention)
         window, ending = text[max(0, title_start - 80) : title_start], title.split()
@@ -707,11 +712,14 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
         window, ending = text[max(0, mention.start - 80) : mention.start], []
     match = TITLE_BEFORE.search(window)
     words = (match.group(1) + match.group(2)).split() if match else []
-    if not ending and (not words or words[-1].lower() not in lex["role_nouns"]):
+    if not ending and (not words or " ".join(words[-2:]).lower() not in lex["role_nouns"] and words[-1].lower() not in lex["role_nouns"]):
         return None
     kept: list[str] = []
     for word in reversed(words):
         lower = word.lower()
+        if kept and f"{lower} {kept[0].lower()}" in lex["role_nouns"]:  # "first lady", "vice president"
+            kept.insert(0, word)
+            continue
         sentence_end = word.endswith(".") and len(word) > 3 and lower not in lex["honorifics"] | lex["title_roles"]
         # a verb ends the title ("Christie described Democratic presidential nominee Clinton"); "retired" keeps
         # the post former, so that it names no affiliation
@@ -842,20 +850,30 @@ def is_organisation_name(words: list[str]) -> bool:
 
 
 APPOSITION_BEFORE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:A|An|The|Another|[A-Z][\w.-]*['’]s)\s[^,;:“”\"()]{1,80}?),\s+$")
+# Inside a sentence, a description after a determiner and before a name set off by commas: "he summoned his
+# senior climate adviser, Brian Deese, to the Oval Office".
+APPOSITION_INSIDE = re.compile(r"\b(?:a|an|the|his|her|their|its)\s([^,;:“”\"()]{1,60}?),\s+$")
 
 
 def apposition_before(text: str, mention: Mention) -> tuple[str | None, str | None] | None:
-    """Return the role and affiliation of a description that opens the sentence before a name.
+    """Return the role and affiliation of a description set off by a comma before a name.
 
     "A lawyer for the news outlets, David Schulz, said": the role runs from
     after the determiner to the first role noun, the affiliation as in
-    ``apposition_role``.
+    ``apposition_role``. Inside a sentence the description must end in its
+    role noun and the name be followed by a comma ("his senior climate
+    adviser, Brian Deese, to the Oval Office").
     """
     start = written_start(text, mention)
     match = APPOSITION_BEFORE.search(text, max(0, start - 100), start)
-    if not match:
-        return None
-    return role_and_affiliation(match.group(1).split()[1:])
+    if match:
+        return role_and_affiliation(match.group(1).split()[1:])
+    match = APPOSITION_INSIDE.search(text, max(0, start - 80), start)
+    if match and text.startswith(",", mention.end):
+        words = match.group(1).split()
+        found = role_and_affiliation(words)
+        return found if found and len(found[0].split()) == len(words) else None  # the description ends in its role noun
+    return None
 
 
 def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | None, str | None] | None:
@@ -883,8 +901,13 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
 def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:
     """Return the role up to the first role noun of a description, and the organisation it is "for", "of" or "at"."""
     lex = lexicon()
-    for n, word in enumerate(words):
-        if word.lower() in lex["role_nouns"] and not (n + 1 < len(words) and words[n + 1].lower() in lex["role_nouns"]):
+    lowered = [word.lower() for word in words]
+
+    def ends_role(n: int) -> bool:  # a role noun of one to three words ends at word n: "mate" of "running mate"
+        return n < len(words) and any(" ".join(lowered[max(0, n - k) : n + 1]) in lex["role_nouns"] for k in range(3))
+
+    for n in range(len(words)):
+        if ends_role(n) and not ends_role(n + 1):
             break
     else:
         return None

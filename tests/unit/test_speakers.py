@@ -137,7 +137,7 @@ def test_every_speaker_entity_is_an_entity_of_the_article():
         ("Minyon Moore, a senior adviser to the Clinton campaign,", "Minyon Moore", "senior adviser", "Clinton campaign"),
         ("Rep. Greg Meeks (D-N.Y.), chairman of the Congressional Black Caucus PAC,", "Greg Meeks", "Rep.", "Congressional Black Caucus PAC"),
         ("Victor Cha, who served as Asia director for the National Security Council under President Bush,", "Victor Cha", "Asia director", "National Security Council"),
-        ("the Rev. Peter Wherry, of Mayfield Memorial Baptist Church,", "Peter Wherry", None, "Mayfield Memorial Baptist Church"),
+        ("the Rev. Peter Wherry, of Mayfield Memorial Baptist Church,", "Peter Wherry", "Rev.", "Mayfield Memorial Baptist Church"),
         ("Virginia AFL-CIO President Doris Crouse-Mays", "Doris Crouse-Mays", "President", "Virginia AFL-CIO"),
         ("NBC’s Dante Chinni", "Dante Chinni", None, "NBC"),
         ("Speaker of the House Newt Gingrich", "Newt Gingrich", "Speaker of the House", None),
@@ -371,3 +371,41 @@ def test_a_name_run_on_from_an_organisation_without_a_comma_is_split():
     )
     article = enriched(text, [("Tusk", "said", "the alliance was obsolete")])
     assert names(article) == ["Donald Tusk"]
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "role", "affiliation"),
+    [
+        ("former first lady Laura Bush", "Laura Bush", "former first lady", None),
+        ("Latvian journalist Dainis Ivans", "Dainis Ivans", "Latvian journalist", None),
+        ("Charlie King, a prominent New York Democrat,", "Charlie King", "prominent New York Democrat", None),
+        ("Derek Mitchell, who served as U.S. ambassador to Burma until May,", "Derek Mitchell", "U.S. ambassador", None),
+        ("the Rev. Al Sharpton", "Al Sharpton", "Rev.", None),
+    ],
+)
+def test_more_roles_from_titles_and_appositions(source, name, role, affiliation):
+    text = f"The talks in the city went on for many hours on Monday. {source} said the plan had failed."
+    speaker = enriched(text, [(source, "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.name, speaker.role, speaker.affiliation) == (name, role, affiliation)
+
+
+def test_a_description_written_before_a_title_is_the_first_role():
+    text = "Cole's running mate, Indiana Gov. Mike Pence, said the plan had failed."
+    speaker = enriched(text, [("Cole's running mate, Indiana Gov. Mike Pence,", "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.name, speaker.role) == ("Mike Pence", "running mate")
+
+
+def test_a_description_set_off_by_commas_inside_a_sentence_gives_the_role():
+    text = "Mr. Cole summoned his senior climate adviser, Brian Deese, to the office. Mr. Deese said the plan had failed."
+    speaker = enriched(text, [("Mr. Deese", "said", "the plan had failed")]).attributions[0].speaker
+    assert (speaker.name, speaker.role) == ("Brian Deese", "senior climate adviser")
+
+
+def test_a_description_owned_by_a_name_resolves_and_gives_the_role():
+    text = (
+        "David Axelrod called on Dean to apologize on Monday. "
+        "“That was outrageous,” Cole's former campaign strategist said in an interview."
+    )
+    article = enriched(text, [("David Axelrod", "called on Dean", "to apologize"), ("Cole's former campaign strategist", "said", "“That was outrageous,”")])
+    assert names(article) == ["David Axelrod", "David Axelrod"]
+    assert article.attributions[0].speaker.role == "former campaign strategist"
