@@ -156,11 +156,21 @@ def act_of(text: str, attribution: Attribution) -> str:
     act = cue_act(text, attribution.cue) if attribution.cue else NEUTRAL
     if act == "report" and is_person(attribution):
         act = NEUTRAL
+    if act in (NEUTRAL, "question") and attribution.cue and asks_to(attribution):
+        return "appeal"
     if act != NEUTRAL:
         return act
     if is_media(attribution):
         return "report"
     return content_act(attribution.content.text) or NEUTRAL
+
+
+INFINITIVE = re.compile(r"\s*to\s+[a-z]")
+
+
+def asks_to(attribution: Attribution) -> bool:
+    """Is it a request whose object comes between cue and content: "has asked NBC's Lester Holt, the moderator, to fact check"?"""
+    return bool({"ask", "tell"} & set(rules().cues.lemmas(attribution.cue.text))) and INFINITIVE.match(attribution.content.text) is not None
 
 
 def cue_act(text: str, cue: Span) -> str:

@@ -67,6 +67,12 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("Reporters asked whether he would resign.", "Reporters", "asked whether", "he would resign", "question"),
         ("He questioned the figures.", "He", "questioned", "the figures", "question"),
         ("She wondered if it mattered.", "She", "wondered", "if it mattered", "question"),
+        ("The mayor told his aides to find the money.", "The mayor", "told", "his aides to find the money", "appeal"),
+        ("The band leader called the speakers to the stage.", "The band leader", "called", "the speakers to the stage", "appeal"),
+        ("The accord committed every country to cutting emissions.", "The accord", "committed", "every country to cutting emissions", "promise"),
+        ("Pence plans to release his returns soon.", "Pence", "plans to", "release his returns soon", "promise"),
+        ("She is proposing new solar panels.", "She", "is proposing", "new solar panels", "promise"),
+        ("The court ruled Friday against the purge.", "The court", "ruled", "against the purge", "deny"),
     ],
 )
 def test_specific_cues_decide(text, source, cue, content, expected):
@@ -122,6 +128,13 @@ def test_without_a_speaker_the_source_text_reads_as_media():
         ('"I need to think about it," he said.', "I need to think about it,", "statement"),
         ("He said he will veto the bill.", "he will veto the bill", "promise"),
         ("He said he would consider it an insult.", "he would consider it an insult", "statement"),
+        ('"I think Cole and all candidates should do so," he said.', "I think Cole and all candidates should do so,", "appeal"),
+        ('"Candidate Cole should release his returns," he said.', "Candidate Cole should release his returns,", "appeal"),
+        ("He said the rise of police killings of unarmed people should be called intolerable.",
+         "the rise of police killings of unarmed people should be called intolerable", "statement"),
+        ("He said young voters had many reasons why they should get excited.", "young voters had many reasons why they should get excited", "statement"),
+        ('"Are we where we need to be? Probably not," he said.', "Are we where we need to be? Probably not,", "statement"),
+        ('"What she has got to do is talk about the issues," he said.', "What she has got to do is talk about the issues,", "appeal"),
     ],
 )
 def test_neutral_cues_read_the_content(text, content, expected):
@@ -175,3 +188,8 @@ def test_a_document_head_noun_reports_whatever_the_name_inside_resolved_to():
     content = Span.from_parts(text, [(cue_start + 5, len(text) - 1)])
     attribution = Attribution(id="a1", source=source, cue=cue, content=content, speaker=Speaker(entity="e1", name="National Climate Assessment", type="person"))
     assert act_of(text, attribution) == "report"
+
+
+def test_a_request_whose_object_comes_between_cue_and_content_is_an_appeal():
+    text = "The campaign has asked Lester Holt, the moderator of the first debate, to fact check Mr. Cole."
+    assert act(text, "The campaign", "has asked", "to fact check Mr. Cole") == "appeal"
