@@ -17,7 +17,8 @@ clause right after the cue or the content dates them ("said as she and
 hundreds of others moved through the city early Sunday morning"), and so does
 an event's time before a "when" clause that holds the cue ("in the 2012
 election, when President Obama painted Romney as…", "this week's debate,
-when Clinton suggested…"). It never takes one inside the
+when Clinton suggested…"), and the time of the speech a possessive source made
+("his remarks on Saturday carried … a tacit acknowledgment"). It never takes one inside the
 content, nor inside another attribution's content: that is what the content
 talks about, not when it was said; nor inside the source, except the release
 date of a document ("a poll released Friday"). Expressions after "since",
@@ -173,6 +174,8 @@ SUBORDINATE_AFTER = re.compile(
 WHEN_AFTER_EVENT = re.compile(
     rf"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){{0,2}}?{EVENT}\b(?:\s+in\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?,\s+when\s+"
 )
+# Between a possessive source and its time: the speech it made ("his remarks on Saturday").
+SPEECH_AFTER_SOURCE = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?{EVENT}\s+(?:(?i:on|in|at|during)\s+)?")
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The release date of a document source: "a poll released Friday", "a report published in June".
@@ -300,6 +303,8 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         return expression.start - content_end
     if expression.start >= anchor.end and SUBORDINATE_AFTER.fullmatch(text, anchor.end, expression.start):
         return MAX_GAP
+    if source and source.end <= expression.start < anchor.start and SPEECH_AFTER_SOURCE.fullmatch(text, source.end, expression.start):
+        return MAX_GAP  # "his remarks on Saturday carried … a tacit acknowledgment": the time of the speech the source made
     when = WHEN_AFTER_EVENT.match(text, expression.end)
     if when and when.end() <= anchor.start:
         # "in the 2012 election, when President Barack Obama painted …": the event's time dates the "when" clause.

@@ -249,6 +249,8 @@ def test_a_full_month_name_leaves_the_full_stop_out():
         # a subordinate clause after the cue or the content
         ("“We will march,” Senator Ames said as she and hundreds of other marchers moved slowly through the old city center early Sunday morning.",
          "Senator Ames", "said", "“We will march,”", "2021-10-31", None),
+        ("But his remarks on Saturday carried a personal tone, and a tacit acknowledgment that he alone can win.",
+         "his", "a tacit acknowledgment", "he alone can win", "2021-10-30", None),
         ("Few people would have described Senator Ames as a reformer when she ran for the Senate in 2008.",
          "Few people", "would have described", "Senator Ames as a reformer", "2008-01-01", "2008-12-31"),
     ],
