@@ -18,10 +18,15 @@ hundreds of others moved through the city early Sunday morning"), and so does
 an event's time before a "when" clause that holds the cue ("in the 2012
 election, when President Obama painted Romney as…", "this week's debate,
 when Clinton suggested…"), and the time of the speech a possessive source made
-("his remarks on Saturday carried … a tacit acknowledgment"). It never takes one inside the
+("his remarks on Saturday carried … a tacit acknowledgment"). An event the
+article dates elsewhere dates the phrases around it ("the day before the
+debate" after "the first presidential debate Monday night"; "after the
+debate" is the debate's day). It never takes one inside the
 content, nor inside another attribution's content: that is what the content
 talks about, not when it was said; nor inside the source, except the release
-date of a document ("a poll released Friday"). Expressions after "since",
+date of a document ("a poll released Friday"); the one exception is a weekday
+that closes a content which is the cue's object, not a clause ("Trump cited
+his endorsements from 88 generals Tuesday."). Expressions after "since",
 "until", "before", "after", "by" or "next" are skipped: they do not say when,
 unless the cue itself follows that word ("After aides insisted in June …").
 A possessive ("Monday's debate") is a time only after a preposition ("At
@@ -176,6 +181,14 @@ WHEN_AFTER_EVENT = re.compile(
 )
 # Between a possessive source and its time: the speech it made ("his remarks on Saturday").
 SPEECH_AFTER_SOURCE = re.compile(rf"\s+(?:[a-z][\w-]*\s+)?{EVENT}\s+(?:(?i:on|in|at|during)\s+)?")
+# An event the article dates: "Monday night's debate", "the first presidential debate Monday night", "the vote on Sept. 12".
+_DAY = rf"(?:{EXPRESSIONS['weekday']}|{EXPRESSIONS['date']})"
+DATED_EVENT = re.compile(
+    rf"(?P<day_before>{_DAY})['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun_before>{EVENT})\b"
+    rf"|\b(?P<noun_after>{EVENT})\s+(?:(?:on|of)\s+)?(?P<day_after>{_DAY})"
+)
+# A time given by a dated event: "the day before the debate", "after the debate".
+ANCHORED = re.compile(rf"\b(?P<offset>(?i:(?:the\s+)?(?:day|night)\s+(?:before|after)|after))\s+the\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>{EVENT})\b")
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The release date of a document source: "a poll released Friday", "a report published in June".
@@ -212,6 +225,7 @@ class Expression(NamedTuple):
 def add_times(article: Article, settings: Settings) -> Article:
     """Set the time of every attribution from the time expression in its cue's clause."""
     ends = sentence_ends(article.text)
+    events = dated_events(article.text, article.date)
     by_start = sorted(article.attributions, key=lambda a: a.content.start)
     starts = [a.content.start for a in by_start]
     for attribution in article.attributions:
@@ -224,7 +238,7 @@ def add_times(article: Article, settings: Settings) -> Article:
             if other is not attribution and not any(a <= anchor.start < b for a, b in other.content.pieces)
             for piece in other.content.pieces
         ]
-        attribution.time = time_of(article.text, attribution, article.date, ends, others)
+        attribution.time = time_of(article.text, attribution, article.date, ends, others, events)
     return article
 
 
@@ -244,23 +258,25 @@ def sentence_ends(text: str) -> list[int]:
 
 def time_of(
     text: str, attribution: Attribution, date: dt.date | None, sentence_ends: list[int],
-    other_contents: list[tuple[int, int]] = (),
+    other_contents: list[tuple[int, int]] = (), events: dict[str, dt.date] | None = None,
 ) -> Time | None:
     """Return when ``attribution`` was made, from the expression nearest its cue, or None.
 
     ``other_contents`` are the content parts of the article's other
     attributions that do not hold this one's cue: times inside them are theirs.
+    ``events`` are the days the article dates its events on (``dated_events``).
     """
     anchor = anchor_of(attribution)
     start, end = sentence_around(sentence_ends, anchor, len(text))
     candidates = []
-    for expression in find_expressions(text, start, end, anchor):
+    anchored = anchored_expressions(text, start, end, events or {})
+    for expression in find_expressions(text, start, end, anchor) + list(anchored):
         if any(a < expression.end and expression.start < b for a, b in other_contents):
             continue
         distance = clause_distance(text, attribution, anchor, expression)
         if distance is None:
             continue
-        value, value_end = resolve(expression.text, date)
+        value, value_end = anchored[expression] if expression in anchored else resolve(expression.text, date)
         if date is not None and value is not None and value > date.isoformat():
             continue
         # Nearest first; at equal distance, after the cue ("said Monday") before it.
@@ -281,7 +297,7 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     """
     content, source = attribution.content.pieces, attribution.source
     if any(a < expression.end and expression.start < b for a, b in content):
-        return None
+        return 0 if dates_object(text, attribution, expression) else None
     if source and any(a < expression.end and expression.start < b for a, b in source.pieces):
         return 0 if RELEASED.search(text, source.start, expression.start) else None
     if expression.start >= anchor.start:
@@ -333,6 +349,31 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     return max(0, gap_end - gap_start - source_between)
 
 
+# The start of a content that is a clause or a quotation, not an object: "that …", "he …", "“…", "to …".
+# A word that makes a content a clause: "the vote would be held Tuesday", "Clinton reached out Tuesday".
+VERB_LIKE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|will|would|can|could|should|shall|may|might|must|has|have|had|did|does|do|[a-z]+ed)\b"
+)
+CLAUSE_CONTENT = re.compile(r"[\W]*(?:that|to|he|she|they|it|we|i|you|there|this|these|those)\b|\W", re.IGNORECASE)
+
+
+def dates_object(text: str, attribution: Attribution, expression: Expression) -> bool:
+    """Does a day that ends the content date the cue: "Trump cited his endorsements from 88 generals Tuesday."?
+
+    Only a weekday or "yesterday"-like day, where the content is the cue's object, not a clause or a
+    quotation with a time of its own, and the day closes the sentence.
+    """
+    cue, content = attribution.cue, attribution.content
+    kind = EXPRESSION.fullmatch(expression.text)
+    return (
+        cue is not None and cue.end <= content.start and expression.end == content.end
+        and kind is not None and kind.lastgroup in ("weekday", "day")
+        and text[content.end : content.end + 1] in (".", "")
+        and not CLAUSE_CONTENT.match(content.text)
+        and not VERB_LIKE.search(text, content.start, expression.start)
+    )
+
+
 # A quotation, dash, colon or semicolon between a sentence’s opening time and a cue: the cue is in another clause.
 OTHER_CLAUSE = re.compile(r"[“”\"—–;:]")
 SENTENCE_OPENING = re.compile(r"(?:^|[.!?][”\"’']?\s+|\n)\s*(?:(?i:in|on|at|by|since|until|back)\s+)?$")
@@ -371,6 +412,37 @@ def find_expressions(text: str, start: int, end: int, anchor: Span | None = None
             continue
         expressions.append(Expression(match.start(kind), match.end(kind), match[kind]))
     return expressions
+
+
+def dated_events(text: str, date: dt.date | None) -> dict[str, dt.date]:
+    """Return the day of each event the article dates, by its noun: "Monday night's debate", "the debate on Monday".
+
+    The first dated mention of an event noun counts; days resolve as weekdays and dates do.
+    """
+    events: dict[str, dt.date] = {}
+    for match in DATED_EVENT.finditer(text):
+        noun = (match["noun_after"] or match["noun_before"]).lower().removesuffix("s")
+        value, _ = resolve(match["day_before"] or match["day_after"], date)
+        if noun not in events and value is not None:
+            events[noun] = dt.date.fromisoformat(value)
+    return events
+
+
+def anchored_expressions(text: str, start: int, end: int, events: dict[str, dt.date]) -> dict[Expression, tuple[str, None]]:
+    """Return the expressions of ``text[start:end]`` that date a statement by a dated event, with their day.
+
+    "the day before the debate" is the day before the debate's, "the day after" the day after,
+    "after the debate" (a spin room, a press conference) that day.
+    """
+    found = {}
+    for match in ANCHORED.finditer(text, start, end):
+        day = events.get(match["noun"].lower().removesuffix("s"))
+        if day is None:
+            continue
+        offset = match["offset"].lower().split()
+        day += ONE_DAY * (-1 if offset[-1] == "before" else 1 if len(offset) > 1 else 0)
+        found[Expression(match.start(), match.end(), match.group())] = (day.isoformat(), None)
+    return found
 
 
 def in_event_phrase(text: str, start: int, end: int) -> bool:

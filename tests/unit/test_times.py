@@ -327,3 +327,33 @@ def test_a_time_opening_the_sentence_dates_its_main_clause_past_a_subordinate_on
     # A quotation or a dash in between puts the cue in another clause.
     text = "In July, the mayor called the plan “a dead end” — a sign of the council’s loss of nerve."
     assert timed(text, "council’s", "loss of", "nerve") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "value"),
+    [
+        # Monday 2021-11-01's article dates the debate to Friday night: the day before it is Thursday
+        ("The first debate Friday night drew millions. In a column the day before the debate, two writers urged her to attack.",
+         "two writers", "urged", "her to attack", "2021-10-28"),
+        ("Saturday's summit ended late. After the summit, aides acknowledged that little was agreed.",
+         "aides", "acknowledged", "little was agreed", "2021-10-30"),
+        ("Cole cited his endorsements from 88 generals Tuesday.", "Cole", "cited", "his endorsements from 88 generals Tuesday", "2021-10-26"),
+    ],
+)
+def test_times_from_dated_events_and_a_day_closing_an_object(text, source, cue, content, value):
+    time = timed(text, source, cue, content)
+    assert time is not None and time.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The mayor said the vote would be held Tuesday.", "the vote would be held Tuesday"),
+        ("The mayor said Clinton reached out Tuesday.", "Clinton reached out Tuesday"),
+        ("In a column the day before the debate, two writers urged her to attack.", "her to attack"),  # the debate is not dated
+    ],
+)
+def test_a_day_of_a_clause_and_an_undated_event_are_no_times(text, content):
+    source = "two writers" if "writers" in text else "The mayor"
+    cue = "urged" if "urged" in text else "said"
+    assert timed(text, source, cue, content) is None
