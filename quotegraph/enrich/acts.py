@@ -169,8 +169,9 @@ INFINITIVE = re.compile(r"\s*to\s+[a-z]")
 
 
 def asks_to(attribution: Attribution) -> bool:
-    """Is it a request whose object comes between cue and content: "has asked NBC's Lester Holt, the moderator, to fact check"?"""
-    return bool({"ask", "tell"} & set(rules().cues.lemmas(attribution.cue.text))) and INFINITIVE.match(attribution.content.text) is not None
+    """Is it a request with its object between cue and content ("has asked Lester Holt, the moderator, to fact check")?"""
+    asking = {"ask", "tell"} & set(rules().cues.lemmas(attribution.cue.text))
+    return bool(asking) and INFINITIVE.match(attribution.content.text) is not None
 
 
 def cue_act(text: str, cue: Span) -> str:

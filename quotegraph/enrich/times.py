@@ -188,7 +188,9 @@ DATED_EVENT = re.compile(
     rf"|\b(?P<noun_after>{EVENT})\s+(?:(?:on|of)\s+)?(?P<day_after>{_DAY})"
 )
 # A time given by a dated event: "the day before the debate", "after the debate".
-ANCHORED = re.compile(rf"\b(?P<offset>(?i:(?:the\s+)?(?:day|night)\s+(?:before|after)|after))\s+the\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>{EVENT})\b")
+ANCHORED = re.compile(
+    rf"\b(?P<offset>(?i:(?:the\s+)?(?:day|night)\s+(?:before|after)|after))\s+the\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>{EVENT})\b"
+)
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The release date of a document source: "a poll released Friday", "a report published in June".
@@ -320,7 +322,7 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     if expression.start >= anchor.end and SUBORDINATE_AFTER.fullmatch(text, anchor.end, expression.start):
         return MAX_GAP
     if source and source.end <= expression.start < anchor.start and SPEECH_AFTER_SOURCE.fullmatch(text, source.end, expression.start):
-        return MAX_GAP  # "his remarks on Saturday carried … a tacit acknowledgment": the time of the speech the source made
+        return MAX_GAP  # "his remarks on Saturday carried … a tacit acknowledgment": when the source spoke
     when = WHEN_AFTER_EVENT.match(text, expression.end)
     if when and when.end() <= anchor.start:
         # "in the 2012 election, when President Barack Obama painted …": the event's time dates the "when" clause.
@@ -349,11 +351,11 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     return max(0, gap_end - gap_start - source_between)
 
 
-# The start of a content that is a clause or a quotation, not an object: "that …", "he …", "“…", "to …".
 # A word that makes a content a clause: "the vote would be held Tuesday", "Clinton reached out Tuesday".
 VERB_LIKE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|will|would|can|could|should|shall|may|might|must|has|have|had|did|does|do|[a-z]+ed)\b"
 )
+# The start of a content that is a clause or a quotation, not an object: "that …", "he …", "“…", "to …".
 CLAUSE_CONTENT = re.compile(r"[\W]*(?:that|to|he|she|they|it|we|i|you|there|this|these|those)\b|\W", re.IGNORECASE)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,8 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
             mentions.append(mention)
         i = last + 1
     known = {word for m in mentions if m.kind == "name" and m.first_word not in headline for word in m.text.split()}
-    names = {m.text for m in mentions if m.kind == "name"}
-    names |= {m.text.split()[-1] for m in mentions if m.kind == "name" and m.type == "person"}  # "Trump" of "Donald Trump"
+    names = Counter(m.text for m in mentions if m.kind == "name")
+    names.update(m.text.split()[-1] for m in mentions if m.kind == "name" and m.type == "person")  # "Trump" of "Donald Trump"
     kept = []
     for mention in mentions:
         if mention.kind == "name" and mention.first_word in headline:
@@ -144,16 +145,17 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
     return kept
 
 
-def split_after_organisation(text: str, words: Words, tokens: list[str], mention: Mention, names: set[str]) -> list[Mention]:
+def split_after_organisation(text: str, words: Words, tokens: list[str], mention: Mention, names: Counter) -> list[Mention]:
     """Split a name run where an organisation's name ends and a name or surname the article uses elsewhere begins.
 
     A missing comma joins them: "the editorial board of the Washington Post Trump said" gives the
-    Washington Post and Trump.
+    Washington Post and Trump. ``names`` counts the names and people's surnames of all mentions, this one's too.
     """
     heads = lexicon()["organization_heads"] | lexicon()["media_heads"]
     for n in range(mention.first_word, mention.last_word):
         tail = text[int(words.starts[n + 1]) : mention.end]
-        if tokens[n].lower() in heads and tail in names:
+        own = mention.type == "person" and " " not in tail  # this run's own surname, counted once in ``names``
+        if tokens[n].lower() in heads and names[tail] > own:
             parts = []
             for first, last in ((mention.first_word, n), (n + 1, mention.last_word)):
                 start, end = int(words.starts[first]), int(words.ends[last])
