@@ -165,11 +165,12 @@ def act_of(text: str, attribution: Attribution) -> str:
     return content_act(attribution.content.text) or NEUTRAL
 
 
-INFINITIVE = re.compile(r"\s*to\s+[a-z]")
+# A content that is an object and an infinitive, or the infinitive alone: "his advisers to figure out", "to fact check".
+INFINITIVE = re.compile(r"\s*(?:(?!that\b|to\b)[\w’'.-]+\s+){0,3}?to\s+[a-z]")
 
 
 def asks_to(attribution: Attribution) -> bool:
-    """Is it a request with its object between cue and content ("has asked Lester Holt, the moderator, to fact check")?"""
+    """Is it a request: "told his advisers to figure out", "has asked Lester Holt, the moderator, to fact check"?"""
     asking = {"ask", "tell"} & set(rules().cues.lemmas(attribution.cue.text))
     return bool(asking) and INFINITIVE.match(attribution.content.text) is not None
 

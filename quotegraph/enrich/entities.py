@@ -112,6 +112,7 @@ class EntityIndex:
     cluster_of: dict[int, int]  # id(mention) -> index into clusters
     speaking: set[int] = field(default_factory=set)  # clusters named as a source
     quoted: set[int] = field(default_factory=set)  # ids of mentions inside a content
+    in_quotes: set[int] = field(default_factory=set)  # ids of mentions inside a content's quotation marks
     main_person: int | None = None  # the person the article is about, if one stands out
 
     def __post_init__(self) -> None:

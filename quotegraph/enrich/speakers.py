@@ -71,7 +71,8 @@ def add_speakers(article: Article, settings: Settings) -> Article:
         a.id: head_name(article.text, a.source, names_in(index, a.source)) for a in article.attributions if a.source is not None
     }
     index.speaking = {index.cluster_of[id(head)] for head in heads.values() if head is not None and id(head) in index.cluster_of}
-    index.quoted = quoted_mentions(article, index)
+    index.quoted = mentions_in_contents(article, index)
+    index.in_quotes = mentions_in_quotes(article, index)
     roles = entity_roles(article.text, index)
     index.main_person = main_person(index)
     resolved: dict[str, Speaker] = {}
@@ -143,7 +144,16 @@ def merged_spans(spans) -> list[tuple[int, int]]:
 QUOTATION = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|``.*?(?:''|$)|''.*?(?:''|$)", re.DOTALL)
 
 
-def quoted_mentions(article: Article, index: EntityIndex) -> set[int]:
+def mentions_in_contents(article: Article, index: EntityIndex) -> set[int]:
+    """Return the ids of the mentions that lie inside an attribution's content: what is said, not who says it."""
+    inside = set()
+    for attribution in article.attributions:
+        for start, end in attribution.content.pieces:
+            inside.update(id(m) for m in index.within(start, end))
+    return inside
+
+
+def mentions_in_quotes(article: Article, index: EntityIndex) -> set[int]:
     """Return the ids of the mentions inside the quotation marks of an attribution's content.
 
     A title there is the speaker's ("“Candidate Trump should …”"); one in the
@@ -608,7 +618,7 @@ def entity_roles(text: str, index: EntityIndex) -> dict[int, list[tuple[int, str
         cluster = index.cluster_of.get(id(mention))
         if mention.kind != "name" or cluster is None or index.clusters[cluster].type not in ("person", "unknown"):
             continue
-        if id(mention) in index.quoted:
+        if id(mention) in index.in_quotes:
             continue  # a speaker's words: "Candidate Trump should follow the precedent"
         title = title_role(text, index, mention) or (None, None)
         before = apposition_before(text, mention) or (None, None)  # written first: "Trump's running mate, Indiana Gov. Mike Pence,"
@@ -651,13 +661,29 @@ RUNS = re.compile(  # "Kenneth Baer, a former official who runs Crosscut Strateg
 
 
 def stated_affiliation(text: str, mention: Mention) -> str | None:
-    """Return the organisation the text says a person works for, right after the name."""
+    """Return the organisation the text says a person works for, right after the name.
+
+    After "for" or "of" the organisation must end the phrase or come before a
+    speech verb ("Ann Lee of the Urban Institute said"): "Johnson for the
+    Libertarian presidential nomination" and "McCain for the Arizona seat"
+    name no employer.
+    """
     after = text[mention.end : mention.end + 200]
     stated = NAME_FOR.match(after) or RUNS.match(after) or NOW_HOLDS.match(after)
     if stated is None or (stated.re is NOW_HOLDS and stated.group(1).split()[-1].lower() not in lexicon()["role_nouns"]):
         return None
     words = phrase_words(after[stated.end() :])
-    return possessed_organisation(words) or organisation_at(words)
+    organisation = possessed_organisation(words) or organisation_at(words)
+    if organisation and organisation.endswith(("'s", "’s")):
+        return None  # an owner, not an employer: "a supporter of Mr. Trump's pugilistic instincts"
+    if organisation and stated.re is NAME_FOR:
+        rest = words[len(organisation.split()) + (words[:1] == ["the"]) :]
+        if rest and rest[0].lower() not in SPEECH_VERBS:
+            return None
+    return organisation
+
+
+SPEECH_VERBS = {"said", "says", "told", "tells", "wrote", "writes", "added", "adds", "noted", "notes", "argued", "explained"}
 
 
 def phrase_words(text: str) -> list[str]:
@@ -672,12 +698,18 @@ def phrase_words(text: str) -> list[str]:
 
 
 POSSESSED = re.compile(r"(?:[A-Z][\w.-]* ){0,2}[A-Z][\w-]*['’]s (?:[\w'’-]+ ){0,5}[\w'’-]+")
+OWNED_BODIES = ORGANISATION_NOUNS | {"effort", "operation", "office", "staff"}
 
 
 def possessed_organisation(words: list[str]) -> str | None:
-    """Return a named owner's campaign or effort: "Mrs. Clinton's presidential campaign", "Clinton's get-out-the-vote effort"."""
+    """Return a named owner's campaign or effort: "Mrs. Clinton's presidential campaign", "Clinton's get-out-the-vote effort".
+
+    The phrase must name a body ("campaign", "effort", "office"): "Mr. Trump's pugilistic instincts" is none.
+    """
     phrase = " ".join(words)
-    return phrase if POSSESSED.fullmatch(phrase) else None
+    if not POSSESSED.fullmatch(phrase):
+        return None
+    return phrase if OWNED_BODIES & {word.lower() for word in words} else None
 
 
 def first_role_and_affiliation(found: list[tuple[int, str | None, str | None]]) -> tuple[str | None, str | None]:
@@ -688,6 +720,7 @@ def first_role_and_affiliation(found: list[tuple[int, str | None, str | None]]) 
     return role, affiliation
 
 
+FORMER = {"former", "ex", "onetime", "retired"}
 CLERGY = {"rev", "rev.", "reverend"}  # honorifics that are a role too: "the Rev. Al Sharpton"
 TITLE_BEFORE = re.compile(r"((?:[\w’'.-]+ ){0,5}?)([\w.-]+) $")
 APPOSITION = re.compile(
@@ -715,10 +748,12 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     if not ending and (not words or " ".join(words[-2:]).lower() not in lex["role_nouns"] and words[-1].lower() not in lex["role_nouns"]):
         return None
     kept: list[str] = []
+    stopped_at = ""
     for word in reversed(words):
-        lower = word.lower()
+        lower = stopped_at = word.lower()
         if kept and f"{lower} {kept[0].lower()}" in lex["role_nouns"]:  # "first lady", "vice president"
             kept.insert(0, word)
+            stopped_at = ""
             continue
         sentence_end = word.endswith(".") and len(word) > 3 and lower not in lex["honorifics"] | lex["title_roles"]
         # a verb ends the title ("Christie described Democratic presidential nominee Clinton"); "retired" keeps
@@ -729,11 +764,14 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
         if ending and not (word[:1].isupper() or lower in ORGANISATION_NOUNS):
             break
         kept.insert(0, word)
+        stopped_at = ""
     if ending and kept and not (split_title(kept + ending)[1]):
         kept = []  # words before a title that name no organisation are not part of it
     kept += ending
     if not kept:
         return None
+    if stopped_at in FORMER:  # "former CIA Director David Petraeus": a former post names no affiliation
+        return " ".join([stopped_at, *kept]), None
     role, affiliation = split_title(kept)
     if affiliation is None and (employer := person_before_role(index, kept)):
         return " ".join(kept[len(employer.split()) :]), employer
@@ -776,6 +814,7 @@ def possessor_affiliation(text: str, mention: Mention) -> str | None:
     return " ".join(owner) if is_organisation_name(owner) else None
 
 
+PARTIES = {"republican", "democrat"}
 PARTY_ADJECTIVES = {"republican", "democratic", "gop", "democrat", "state", "federal", "former", "u.s."}
 
 
@@ -828,7 +867,8 @@ def organisation_at(words: list[str]) -> str | None:
     while run and run[-1].lower() in lex["name_joiners"]:
         run.pop()
     person_like = run and run[0].lower() in lex["title_roles"] | lex["male_names"] | lex["female_names"]
-    if person_like and run[-1].lower() not in lex["organization_heads"] | lex["media_heads"]:
+    heads = lex["organization_heads"] | lex["media_heads"]
+    if person_like and not any(word.lower() in heads for word in run):  # not "Peter G. Peterson Institute for …"
         return None  # a person ("a chief of staff to President Bill Clinton"), not "Christopher Newport University"
     if run and len(words) > len(run) and words[len(run)].lower() in ORGANISATION_NOUNS:
         return " ".join(run + [words[len(run)]])
@@ -904,7 +944,9 @@ def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:
     lowered = [word.lower() for word in words]
 
     def ends_role(n: int) -> bool:  # a role noun of one to three words ends at word n: "mate" of "running mate"
-        return n < len(words) and any(" ".join(lowered[max(0, n - k) : n + 1]) in lex["role_nouns"] for k in range(3))
+        if n >= len(words) or (lowered[n] in PARTIES and words[n + 1 : n + 2] and words[n + 1][:1].isupper()):
+            return False  # "the Republican National Committeeman": a party's name, not a party member
+        return any(" ".join(lowered[max(0, n - k) : n + 1]) in lex["role_nouns"] for k in range(3))
 
     for n in range(len(words)):
         if ends_role(n) and not ends_role(n + 1):
@@ -912,6 +954,8 @@ def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:
     else:
         return None
     role, rest = words[: n + 1], words[n + 1 :]
+    if lowered[n] in PARTIES:
+        return " ".join(role), None  # "Republican of South Carolina" is a party tag, no affiliation
     affiliation = None
     for k, word in enumerate(rest):
         if word in ("for", "of", "at", "with", "to") and (affiliation := organisation_at(rest[k + 1 :])):

@@ -315,12 +315,13 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
         if expression.start - content_end > CLOSE_AFTER_CONTENT:
             if EVENT_AFTER_CONTENT.fullmatch(text, content_end, expression.start):
                 return CLOSE_AFTER_CONTENT
-            return MAX_GAP if SUBORDINATE_AFTER.fullmatch(text, content_end, expression.start) else None
+            subordinate = SUBORDINATE_AFTER.fullmatch(text, content_end, expression.start)
+            return MAX_GAP if subordinate and not is_future(text, anchor) else None
         if CLAUSE_BREAK.search(text, content_end, expression.start):
             return None
         return expression.start - content_end
     if expression.start >= anchor.end and SUBORDINATE_AFTER.fullmatch(text, anchor.end, expression.start):
-        return MAX_GAP
+        return None if is_future(text, anchor) else MAX_GAP
     if source and source.end <= expression.start < anchor.start and SPEECH_AFTER_SOURCE.fullmatch(text, source.end, expression.start):
         return MAX_GAP  # "his remarks on Saturday carried … a tacit acknowledgment": when the source spoke
     when = WHEN_AFTER_EVENT.match(text, expression.end)
@@ -349,6 +350,15 @@ def clause_distance(text: str, attribution: Attribution, anchor: Span, expressio
     ):
         return None
     return max(0, gap_end - gap_start - source_between)
+
+
+# A cue that has not happened yet: "will work … to call for amendments when the draft goes to the committee".
+FUTURE_BEFORE = re.compile(r"\b(?:will|would|to|going to|plans? to)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def is_future(text: str, cue: Span) -> bool:
+    """Is the cue an infinitive or a future ("to call for", "will say"), whose clauses say when it is to happen?"""
+    return cue.text.lower().startswith("to ") or FUTURE_BEFORE.search(text, max(0, cue.start - 40), cue.start) is not None
 
 
 # A word that makes a content a clause: "the vote would be held Tuesday", "Clinton reached out Tuesday".

@@ -132,8 +132,9 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
             mentions.append(mention)
         i = last + 1
     known = {word for m in mentions if m.kind == "name" and m.first_word not in headline for word in m.text.split()}
-    names = Counter(m.text for m in mentions if m.kind == "name")
-    names.update(m.text.split()[-1] for m in mentions if m.kind == "name" and m.type == "person")  # "Trump" of "Donald Trump"
+    people = [m for m in mentions if m.kind == "name" and m.type == "person"]
+    names = Counter(m.text for m in people)  # people's names and surnames: "Trump" of "Donald Trump"
+    names.update(m.text.split()[-1] for m in people if " " in m.text)
     kept = []
     for mention in mentions:
         if mention.kind == "name" and mention.first_word in headline:
@@ -146,10 +147,11 @@ def find_mentions(text: str, words: Words) -> list[Mention]:
 
 
 def split_after_organisation(text: str, words: Words, tokens: list[str], mention: Mention, names: Counter) -> list[Mention]:
-    """Split a name run where an organisation's name ends and a name or surname the article uses elsewhere begins.
+    """Split a name run where an organisation's name ends and a person's name or surname used elsewhere begins.
 
     A missing comma joins them: "the editorial board of the Washington Post Trump said" gives the
-    Washington Post and Trump. ``names`` counts the names and people's surnames of all mentions, this one's too.
+    Washington Post and Trump; "Senate Republicans" stays whole. ``names`` counts the people's names and
+    surnames of all mentions, this one's too.
     """
     heads = lexicon()["organization_heads"] | lexicon()["media_heads"]
     for n in range(mention.first_word, mention.last_word):

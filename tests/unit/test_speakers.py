@@ -328,6 +328,8 @@ def test_he_is_not_a_person_named_in_the_participle_phrase_that_opens_his_senten
             "Rucker Pell", None, "Cole's get-out-the-vote effort for veterans' families",
         ),
         ("Tom Hill of Ohio said the plan had failed.", "Tom Hill", None, None),
+        ("Tom Hill said the plan had failed. Voters backed Hill for the Harbor seat in May.", "Tom Hill", None, None),
+        ("Tom Hill said the plan had failed. Hill has been a supporter of Mr. Cole's bold instincts.", "Tom Hill", None, None),
     ],
 )
 def test_an_affiliation_stated_after_a_name(text, source, role, affiliation):
@@ -381,6 +383,11 @@ def test_a_name_run_on_from_an_organisation_without_a_comma_is_split():
         ("Charlie King, a prominent New York Democrat,", "Charlie King", "prominent New York Democrat", None),
         ("Derek Mitchell, who served as U.S. ambassador to Burma until May,", "Derek Mitchell", "U.S. ambassador", None),
         ("the Rev. Al Sharpton", "Al Sharpton", "Rev.", None),
+        ("former CIA Director David Petraeus", "David Petraeus", "former CIA Director", None),
+        ("Senator Tim Scott, Republican of South Carolina,", "Tim Scott", "Senator", None),
+        ("Bruce Hough, the Republican National Committeeman from Utah,", "Bruce Hough", None, None),
+        ("Gary Hufbauer, a senior fellow at the Peter G. Peterson Institute for International Economics,", "Gary Hufbauer",
+         "senior fellow", "Peter G. Peterson Institute for International Economics"),
     ],
 )
 def test_more_roles_from_titles_and_appositions(source, name, role, affiliation):

@@ -357,3 +357,8 @@ def test_a_day_of_a_clause_and_an_undated_event_are_no_times(text, content):
     source = "two writers" if "writers" in text else "The mayor"
     cue = "urged" if "urged" in text else "said"
     assert timed(text, source, cue, content) is None
+
+
+def test_a_when_clause_after_a_future_cue_is_no_time():
+    text = "Her supporters will work to call for amendments when the draft goes to the full committee in Orlando on Friday."
+    assert timed(text, "Her supporters", "to call for", "amendments") is None
