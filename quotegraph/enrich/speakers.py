@@ -241,7 +241,13 @@ def resolve_source(
             return resolve_description(article, index, Span.from_parts(article.text, [described]), article.text[described[0] : described[1]].lower().split(), resolved)
         people = ("person", "unknown", "group")
         accept = (lambda c: c.type in people) if first in ("who", "whom", "whose") else (lambda c: c.type not in people)
-        return nearest_before(index, source.start, accept, limit=60, text=article.text)
+        found = nearest_before(index, source.start, accept, limit=60, text=article.text)
+        if found.cluster is None and described and described[1] >= source.start - 3:
+            # "the scientific literature, which", "Jared Diamond's 2005 best seller, which": what the noun says
+            head = article.text[described[0] : described[1]].lower().replace("best seller", "bestseller").split()[-1]
+            if head in lex["document_heads"]:
+                return Resolution(type="document")
+        return found
     if len(words) == 1 and (first in lex["male_pronouns"] or first in lex["female_pronouns"]):
         gender = "m" if first in lex["male_pronouns"] else "f"
         return resolve_personal(article, index, source.start, gender, resolved, own_words=attribution.content.pieces)

@@ -416,3 +416,9 @@ def test_a_description_owned_by_a_name_resolves_and_gives_the_role():
     article = enriched(text, [("David Axelrod", "called on Dean", "to apologize"), ("Cole's former campaign strategist", "said", "“That was outrageous,”")])
     assert names(article) == ["David Axelrod", "David Axelrod"]
     assert article.attributions[0].speaker.role == "former campaign strategist"
+
+
+def test_which_after_a_document_noun_is_a_document_that_reports():
+    text = "Mr. Cole immersed himself in the scientific literature, which left little doubt that the planet was warming."
+    attribution = enriched(text, [("which", "left little doubt", "that the planet was warming")]).attributions[0]
+    assert (attribution.speaker.type, attribution.act) == ("document", "report")
