@@ -754,7 +754,7 @@ def title_role(text: str, index: EntityIndex, mention: Mention) -> tuple[str | N
     if not ending and (not words or " ".join(words[-2:]).lower() not in lex["role_nouns"] and words[-1].lower() not in lex["role_nouns"]):
         return None
     kept: list[str] = []
-    stopped_at = ""
+    stopped_at = ""  # the word before the title, where it stopped ("former" in "former CIA Director")
     for word in reversed(words):
         lower = stopped_at = word.lower()
         if kept and f"{lower} {kept[0].lower()}" in lex["role_nouns"]:  # "first lady", "vice president"
