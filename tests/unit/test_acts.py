@@ -70,6 +70,9 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("The mayor told his aides to find the money.", "The mayor", "told", "his aides to find the money", "appeal"),
         ("His spokeswoman told CNN that Gore plans to skip it.", "His spokeswoman", "told", "that Gore plans to skip it", "statement"),
         ("Donors renewed their call to abandon Cole.", "Donors", "call", "to abandon Cole", "appeal"),
+        ("The judge agreed with Ann that there was no reason to intrude.", "The judge", "agreed with", "Ann that there was no reason to intrude", "confirm"),
+        ("She watched the returns.", "She", "watched", "the returns", "belief"),
+        ("Cole continues his adulation of Putin.", "Cole", "continues his adulation of", "Putin", "belief"),
         ("The accord committed every country to cutting emissions.", "The accord", "committed", "every country to cutting emissions", "promise"),
         ("Pence plans to release his returns soon.", "Pence", "plans to", "release his returns soon", "promise"),
         ("She is proposing new solar panels.", "She", "is proposing", "new solar panels", "promise"),
@@ -136,6 +139,7 @@ def test_without_a_speaker_the_source_text_reads_as_media():
         ("He said young voters had many reasons why they should get excited.", "young voters had many reasons why they should get excited", "statement"),
         ('"Are we where we need to be? Probably not," he said.', "Are we where we need to be? Probably not,", "statement"),
         ('"What she has got to do is talk about the issues," he said.', "What she has got to do is talk about the issues,", "appeal"),
+        ('"The byproducts of that can be very dangerous," he said.', "The byproducts of that can be very dangerous,", "warn"),
     ],
 )
 def test_neutral_cues_read_the_content(text, content, expected):
