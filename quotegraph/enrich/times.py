@@ -14,7 +14,9 @@ comes between. Right after the content it takes one
 within ``CLOSE_AFTER_CONTENT`` characters or after an event phrase ("rejected
 that argument in a ruling released Thursday"). A "when", "while" or "as"
 clause right after the cue or the content dates them ("said as she and
-hundreds of others moved through the city early Sunday morning"), and so does
+hundreds of others moved through the city early Sunday morning"), unless the
+cue is a future or an infinitive ("will work to call for amendments when the
+draft goes …"), and so does
 an event's time before a "when" clause that holds the cue ("in the 2012
 election, when President Obama painted Romney as…", "this week's debate,
 when Clinton suggested…"), and the time of the speech a possessive source made
