@@ -368,16 +368,15 @@ def evaluate_cli(
         click.echo(format_report(scores), nl=False)
 
 
+def model_out_option(description: str) -> Callable:
+    """Add the required ``--out DIR``, the folder a tagger is written to."""
+    return click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR", help=description)
+
+
 @quotegraph.command("train")
 @split_option("--data", "train", "PolNeAR split to train on.")
 @split_option("--dev", "dev", "PolNeAR split that picks the best epoch.")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False),
-    metavar="DIR",
-    help="Folder for model.safetensors and meta.json.",
-)
+@model_out_option("Folder for model.safetensors and meta.json.")
 @click.option(
     "--epochs",
     type=click.IntRange(min=1),
@@ -454,13 +453,7 @@ def train_cli(data: str, dev: str, out: str, **settings: Any) -> None:
 
 @quotegraph.command("average")
 @click.argument("models", nargs=-1, required=True, type=click.Path(file_okay=False), metavar="MODEL...")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False),
-    metavar="DIR",
-    help="Folder for the averaged model.safetensors and meta.json.",
-)
+@model_out_option("Folder for the averaged model.safetensors and meta.json.")
 @split_option("--dev", "dev", "PolNeAR split that tunes the averaged tagger's decoding biases.")
 @reports_errors
 def average_cli(models: tuple[str, ...], out: str, dev: str) -> None:

@@ -34,6 +34,7 @@ from quotegraph.nlp.tagger import (
     MODEL_FILE,
     Tagger,
     load_base,
+    read_meta,
     to_pieces,
     window_batch,
 )
@@ -291,9 +292,7 @@ def average(models: list[str | Path], out: str | Path) -> dict:
         raise ModelNotFound("[Q207] averaging needs at least two taggers")
     metas, states = [], []
     for model in map(Path, models):
-        if not (model / MODEL_FILE).is_file() or not (model / META_FILE).is_file():
-            raise ModelNotFound(f"[Q203] no tagger at {model} - give folders made by `quotegraph train`")
-        metas.append(json.loads((model / META_FILE).read_text(encoding="utf-8")))
+        metas.append(read_meta(model, "give folders made by `quotegraph train`"))
         states.append(load_file(model / MODEL_FILE))
     encoders = {meta.get("encoder", DEFAULT_ENCODER) for meta in metas}
     shapes = [{name: tuple(tensor.shape) for name, tensor in state.items()} for state in states]

@@ -88,6 +88,17 @@ def mpnet_dir() -> Path:
     return target
 
 
+def read_meta(path: Path, remedy: str) -> dict:
+    """Return the meta.json of the tagger in ``path``.
+
+    Raises:
+        ModelNotFound: ``path`` lacks model.safetensors or meta.json; the message ends in ``remedy``.
+    """
+    if not (path / MODEL_FILE).is_file() or not (path / META_FILE).is_file():
+        raise ModelNotFound(f"[Q203] no tagger at {path} - {remedy}")
+    return json.loads((path / META_FILE).read_text(encoding="utf-8"))
+
+
 @dataclass(frozen=True)
 class Encoder:
     """A pretrained encoder the tagger can be built on: where its files are, its framing tokens."""
@@ -233,11 +244,7 @@ class Tagger:
         from safetensors.torch import load_file
 
         path = Path(path)
-        if not (path / MODEL_FILE).exists():
-            raise ModelNotFound(
-                f"[Q203] no tagger at {path} - train one with `quotegraph train` or reinstall quotegraph"
-            )
-        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        meta = read_meta(path, "train one with `quotegraph train` or reinstall quotegraph")
         net, tokenizer = load_base(trainable=False, encoder=meta.get("encoder", DEFAULT_ENCODER))
         weights = {k: v.float() for k, v in load_file(path / MODEL_FILE).items()}
         result = net.load_state_dict(weights, strict=False)
