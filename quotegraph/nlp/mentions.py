@@ -158,16 +158,21 @@ def split_after_organisation(text: str, words: Words, tokens: list[str], mention
         tail = text[int(words.starts[n + 1]) : mention.end]
         own = mention.type == "person" and " " not in tail  # this run's own surname, counted once in ``names``
         if tokens[n].lower() in heads and names[tail] > own:
-            parts = []
-            for first, last in ((mention.first_word, n), (n + 1, mention.last_word)):
-                start, end = int(words.starts[first]), int(words.ends[last])
-                name_type, gender = name_type_of(text[start:end], None)
-                parts.append(
-                    Mention(start=start, end=end, text=text[start:end], kind="name", type=name_type, gender=gender,
-                            first_word=first, last_word=last, sentence_start=mention.sentence_start and first == mention.first_word)
-                )
-            return parts
+            return [
+                name_part(text, words, mention.first_word, n, sentence_start=mention.sentence_start),
+                name_part(text, words, n + 1, mention.last_word),
+            ]
     return [mention]
+
+
+def name_part(text: str, words: Words, first: int, last: int, *, sentence_start: bool = False) -> Mention:
+    """Return words ``first`` to ``last`` of a longer name run as a name of their own, typed afresh."""
+    start, end = int(words.starts[first]), int(words.ends[last])
+    name_type, gender = name_type_of(text[start:end], None)
+    return Mention(
+        start=start, end=end, text=text[start:end], kind="name", type=name_type, gender=gender,
+        first_word=first, last_word=last, sentence_start=sentence_start,
+    )
 
 
 def known_parts(text: str, words: Words, tokens: list[str], mention: Mention, known: set[str]) -> list[Mention]:
@@ -184,11 +189,7 @@ def known_parts(text: str, words: Words, tokens: list[str], mention: Mention, kn
         last = n
         while last + 1 <= mention.last_word and tokens[last + 1] in known:
             last += 1
-        start, end = int(words.starts[n]), int(words.ends[last])
-        name_type, gender = name_type_of(text[start:end], None)
-        parts.append(
-            Mention(start=start, end=end, text=text[start:end], kind="name", type=name_type, gender=gender, first_word=n, last_word=last)
-        )
+        parts.append(name_part(text, words, n, last))
         n = last + 1
     return parts
 
