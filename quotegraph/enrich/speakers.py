@@ -39,6 +39,7 @@ from quotegraph.enrich import step
 from quotegraph.enrich.entities import EntityIndex, entities_of, plain_key
 from quotegraph.model import Article, Attribution, Span, Speaker
 from quotegraph.nlp.mentions import ACRONYM, PARTY_TAG, Mention, lexicon
+from quotegraph.text.words import quotations, tokenize
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "some", "one", "another", "two", "three", "several", "many", "most", "other"}
 POSSESSIVE_DETERMINERS = {"his", "her", "its", "their"}
@@ -141,9 +142,6 @@ def merged_spans(spans) -> list[tuple[int, int]]:
     return merged
 
 
-QUOTATION = re.compile(r"“[^“”]*”?|\"[^\"]*\"?|``.*?(?:''|$)|''.*?(?:''|$)", re.DOTALL)
-
-
 def mentions_in_contents(article: Article, index: EntityIndex) -> set[int]:
     """Return the ids of the mentions that lie inside an attribution's content: what is said, not who says it."""
     inside = set()
@@ -160,11 +158,13 @@ def mentions_in_quotes(article: Article, index: EntityIndex) -> set[int]:
     writer's words around it holds ("described Democratic presidential nominee
     Hillary Clinton as a “disgrace”").
     """
+    marks = quotations(tokenize(article.text))
     inside = set()
     for attribution in article.attributions:
         for start, end in attribution.content.pieces:
-            for quotation in QUOTATION.finditer(article.text, start, end):
-                inside.update(id(m) for m in index.within(quotation.start(), quotation.end()))
+            for quote_start, quote_end in marks:
+                if quote_start < end and start < quote_end:
+                    inside.update(id(m) for m in index.within(max(start, quote_start), min(end, quote_end)))
     return inside
 
 

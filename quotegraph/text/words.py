@@ -85,13 +85,20 @@ def tokenize(text: str) -> Words:
             paragraph_start = True
             inside = False  # an unclosed quote ends with its paragraph; the next one reopens it
         shape = word_shape(word)
-        closes = inside and (word == '"' or (shape == SHAPE_ID["close_quote"] and word != "’"))
-        opens = not inside and (word == '"' or (shape == SHAPE_ID["open_quote"] and word != "‘"))
-        inside = inside or opens
+        # '' and `` (NYT and typewriter style) are one quotation mark written as two words
+        doubled = word in "'`" and text[end : end + 1] == word
+        if word in "'`" and ends and ends[-1] == start and text[start - 1] == word:
+            closes = False  # the second half of a doubled mark: where the first half left off
+            quoted = context[-1] & 1
+        else:
+            closes = inside and (word == '"' or (doubled and word == "'") or (shape == SHAPE_ID["close_quote"] and word != "’"))
+            opens = not inside and (word == '"' or doubled or (shape == SHAPE_ID["open_quote"] and word != "‘"))
+            inside = inside or opens
+            quoted = int(inside)
         starts.append(start)
         ends.append(end)
         shapes.append(shape)
-        context.append(int(inside) | (2 if paragraph_start else 0))
+        context.append(quoted | (2 if paragraph_start else 0))
         inside = inside and not closes
         paragraph_start = False
         previous_end = end
@@ -102,3 +109,14 @@ def tokenize(text: str) -> Words:
         shape=np.asarray(shapes, dtype=np.int64),
         context=np.asarray(context, dtype=np.int64),
     )
+
+
+def quotations(words: Words) -> list[tuple[int, int]]:
+    """Return the character spans of the runs of words inside quotation marks, marks included."""
+    inside = np.flatnonzero(words.context & 1)
+    if not len(inside):
+        return []
+    breaks = np.flatnonzero(np.diff(inside) > 1)
+    firsts = np.concatenate(([inside[0]], inside[breaks + 1]))
+    lasts = np.concatenate((inside[breaks], [inside[-1]]))
+    return [(int(words.starts[a]), int(words.ends[b])) for a, b in zip(firsts, lasts)]

@@ -160,3 +160,10 @@ def test_extract_applies_role_biases_before_decoding():
     assert (attribution.source.text, attribution.cue.text, attribution.content.text) == ("Smith", "said", "it rained.")
     assert extract(words, logp, bias_vector({"content": -5.0})) == []
     assert bias_vector({"cue": 1.0})[LABEL_ID["I-cue"]] == 1.0 and bias_vector({"cue": 1.0})[LABEL_ID["O"]] == 0.0
+
+
+def test_doubled_quotation_marks_make_a_direct_quote():
+    text = "Mr. Trump said ''That makes me smart'' on Monday."
+    words, runs = tag(text, [("source", "Mr. Trump", False), ("cue", "said", False), ("content", "''That makes me smart''", False)])
+    [attribution] = group(words, runs)
+    assert attribution.kind == "direct"

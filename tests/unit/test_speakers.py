@@ -178,9 +178,12 @@ def test_a_description_is_not_resolved_by_its_own_words_next_to_another_name():
     assert names(article) == ["Bernie Sanders", "Bernie Sanders"]
 
 
-def test_a_title_inside_a_quotation_is_no_role():
-    text = 'Ann Lee said on Monday: "Candidate Cole should release his returns." Mr. Cole said he would not.'
-    article = enriched(text, [("Ann Lee", "said on Monday:", '"Candidate Cole should release his returns."'), ("Mr. Cole", "said", "he would not")])
+@pytest.mark.parametrize("open_mark, close_mark, content_has_marks", [('"', '"', True), ("''", "''", True), ("“", "”", False)])
+def test_a_title_inside_a_quotation_is_no_role(open_mark, close_mark, content_has_marks):
+    quote = "Candidate Cole should release his returns."
+    text = f"Ann Lee said on Monday: {open_mark}{quote}{close_mark} Mr. Cole said he would not."
+    content = f"{open_mark}{quote}{close_mark}" if content_has_marks else quote
+    article = enriched(text, [("Ann Lee", "said on Monday:", content), ("Mr. Cole", "said", "he would not")])
     assert article.attributions[1].speaker.role is None
 
 

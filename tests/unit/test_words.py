@@ -1,5 +1,5 @@
 from quotegraph.text.sentences import boundaries, crossings
-from quotegraph.text.words import SHAPE_ID, tokenize
+from quotegraph.text.words import SHAPE_ID, quotations, tokenize
 
 
 def test_words_split_clitics_and_punctuation_with_offsets():
@@ -45,3 +45,13 @@ def test_sentence_boundaries_skip_titles_and_initials():
     assert [text[:e].rstrip()[-8:] for e in ends] == ["h spoke.", "ls left.", "ls left."]
     assert crossings(ends, 0, text.index("Then")) == 1
     assert crossings(ends, 0, 5) == 0
+
+
+def test_doubled_marks_quote_like_double_quotes():
+    text = "Trump said ''That makes me smart,'' and ``yes'' too. Then 'n' roll."
+    words = tokenize(text)
+    inside = [(w, c & 1) for w, c in zip(words.strings(), words.context.tolist())]
+    assert inside[2:5] == [("'", 1), ("'", 1), ("That", 1)]
+    assert inside[9:12] == [("'", 1), ("'", 1), ("and", 0)]
+    assert [w for w, q in inside if q] == ["'", "'", "That", "makes", "me", "smart", ",", "'", "'", "`", "`", "yes", "'", "'"]
+    assert [text[a:b] for a, b in quotations(words)] == ["''That makes me smart,''", "``yes''"]
