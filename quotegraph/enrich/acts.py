@@ -19,6 +19,7 @@ from pathlib import Path
 from quotegraph.config import Settings
 from quotegraph.enrich import step
 from quotegraph.model import Article, Attribution, Span
+from quotegraph.nlp.mentions import lexicon
 from quotegraph.text.sentences import SENTENCE_END
 
 DATA = Path(__file__).parent / "data" / "acts.toml"
@@ -26,7 +27,9 @@ WORD = re.compile(r"[^\W\d_]+(?=n['’]t\b)|n['’]t\b|['’](?:s|re)\b|[^\W_]+(
 WINDOW_BREAK = re.compile(r"[.!?:\n]|,\s*[\"“‘]")
 OPENING_QUOTE = re.compile(r"[\s,]*[\"“‘']")
 HEAD_END = re.compile(
-    r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|like|such as|who|which|that|released|published|conducted|issued|taken)\s",
+    r",|\s[-–—]|\s(?:of|for|at|in|from|by|with|on|to|about|like|such as|who|which|that|"
+    + "|".join(sorted(lexicon()["release_participles"]))
+    + r")\s",
     re.IGNORECASE,
 )
 GAP = 4  # words a "*" of a phrase stands for, at most

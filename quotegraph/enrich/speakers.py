@@ -48,7 +48,6 @@ PREPOSITIONS = ("for", "of", "at", "with", "to", "from", "in", "on", "close to",
 WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
 RECENT = 1500  # characters back a pronoun or description looks for its referent
 LOOK_BACK = 3000  # characters back a role description ("the senator") looks for people
-PARTICIPLES = {"released", "published", "conducted", "issued", "taken", "out"}  # "a poll released Friday"
 NO_ROLE = {"organization", "media", "document"}
 ORGANISATION_NOUNS = {"campaign", "administration", "team", "camp", "government", "party", "committee", "police"}
 
@@ -524,9 +523,10 @@ def identified_later(article: Article, index: EntityIndex, source: Span, head: s
 def description_core(words: list[str]) -> list[str]:
     """Return a description's noun phrase: without its determiner, up to a preposition, clause or comma."""
     start = 1 if words and words[0] in DETERMINERS else 0
+    released = lexicon()["release_participles"]  # "the poll released Friday"
     core: list[str] = []
     for word in words[start:]:
-        if word in ("for", "of", "at", "with", "to", "from", "in", "on", "who", "which", "that", "close", "familiar", ",", "(", "—", "–") or word in PARTICIPLES:
+        if word in ("for", "of", "at", "with", "to", "from", "in", "on", "who", "which", "that", "close", "familiar", ",", "(", "—", "–") or word in released:
             break
         core = [] if word in ("’s", "'s") else [*core, word]
     return core

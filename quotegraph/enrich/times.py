@@ -81,6 +81,7 @@ from typing import NamedTuple
 from quotegraph.config import Settings
 from quotegraph.enrich import step
 from quotegraph.model import Article, Attribution, Span, Time
+from quotegraph.nlp.mentions import lexicon
 from quotegraph.text.sentences import boundaries
 
 # Farthest a time expression may lie from the cue, in characters of text between them.
@@ -196,7 +197,7 @@ ANCHORED = re.compile(
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The release date of a document source: "a poll released Friday", "a report published in June".
-RELEASED = re.compile(r"\b(?:released|published|issued|conducted|out)\s+(?:(?:on|in)\s+)?$")
+RELEASED = re.compile(r"\b(?:" + "|".join(sorted(lexicon()["release_participles"])) + r")\s+(?:(?:on|in)\s+)?$")
 
 # A phrase that ends in the expression and puts the statement before or after it.
 NOT_AT_PHRASE = re.compile(r"\b(?i:after|before|since|until|ahead\s+of|up\s+to)\b[^,;:]*$")

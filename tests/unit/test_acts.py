@@ -2,7 +2,7 @@
 
 import pytest
 
-from quotegraph.enrich.acts import act_of, acts, rules
+from quotegraph.enrich.acts import act_of, acts, rules, source_head
 from quotegraph.model import Article, Attribution, Span, Speaker
 
 
@@ -198,3 +198,8 @@ def test_a_document_head_noun_reports_whatever_the_name_inside_resolved_to():
 def test_a_request_whose_object_comes_between_cue_and_content_is_an_appeal():
     text = "The campaign has asked Lester Holt, the moderator of the first debate, to fact check Mr. Cole."
     assert act(text, "The campaign", "has asked", "to fact check Mr. Cole") == "appeal"
+
+
+def test_a_source_head_ends_at_a_release_participle():
+    assert source_head("A new Quinnipiac poll out Friday") == "A new Quinnipiac poll"
+    assert source_head("the survey conducted by Gallup") == "the survey"

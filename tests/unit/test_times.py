@@ -289,6 +289,7 @@ def test_the_release_date_of_a_document_source_is_its_time():
 
     assert time_of_poll("Ames leads, according to a Daily Ledger poll released Friday.",
                         "a Daily Ledger poll released Friday").value == "2021-10-29"
+    assert time_of_poll("Ames leads, according to a poll taken Friday.", "a poll taken Friday").value == "2021-10-29"
     assert time_of_poll("Ames leads, according to a poll of voters who moved on Friday.",
                         "a poll of voters who moved on Friday") is None
 
