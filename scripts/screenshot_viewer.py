@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
 from quotegraph.batch import ingest
+from quotegraph.serve.browser import CHROMIUM_ARGS, MISSING, chromium_path
 from quotegraph.serve.load import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "quotegraph" / "samples" / "articles.jsonl"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 WIDTH = 1280
 FOLLOW_UPS = [
     {
@@ -85,9 +81,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the two PNGs (default: docs)")
     out = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        raise SystemExit("chromium not found - install the Debian package chromium (scripts/install-test-services.sh)")
+    chromium = chromium_path()
+    if chromium is None:
+        raise SystemExit(MISSING)
     with tempfile.TemporaryDirectory() as folder:
         follow_ups = Path(folder) / "follow-ups.jsonl"
         follow_ups.write_text("".join(json.dumps(article) + "\n" for article in FOLLOW_UPS), encoding="utf-8")

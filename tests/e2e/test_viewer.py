@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +16,13 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
 
 from conftest import corpus_db
+from quotegraph.serve.browser import CHROMIUM_ARGS, MISSING, chromium_path
 from quotegraph.serve.load import running_server
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "quotegraph" / "samples" / "articles.jsonl"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 # Small limits, so that the paste page meets a 413 and a 422 without megabytes of text.
 MAX_BODY = 200_000
 MAX_CHARS = 20_000
@@ -65,12 +61,10 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless; Playwright cannot download a browser here, so it is given its path."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip(
-            "chromium not installed - install the Debian package chromium (scripts/install-test-services.sh does)"
-        )
+    """Debian's chromium, headless."""
+    chromium = chromium_path()
+    if chromium is None:
+        pytest.skip(MISSING)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
