@@ -31,7 +31,7 @@ from quotegraph.errors import QuotegraphError
 from quotegraph.evaluate import ceiling as gold_ceiling
 from quotegraph.evaluate import evaluate, format_report
 from quotegraph.evaluate_enrich import GOLD_SET as ENRICH_GOLD_SET
-from quotegraph.evaluate_enrich import enrich_gold_articles, format_enrichment, read_gold_set, score_enrichment
+from quotegraph.evaluate_enrich import annotated_articles, enrich_gold_articles, format_enrichment, read_gold_set, score_enrichment
 from quotegraph.ingest.brat import read_split
 from quotegraph.ingest.inputs import InputFailure, read_inputs
 from quotegraph.model import Act, Article, Attribution, Span
@@ -330,6 +330,12 @@ def split_option(flag: str, split: str, description: str) -> Callable:
     metavar="DIR",
     help="Folder of the enrichment gold set.",
 )
+@click.option(
+    "--enrich-pred",
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Score a second annotation of gold-set articles (files like the gold set's) in the enrichment's place: how far two annotators agree.",
+)
 @jobs_option("Worker processes for extracting.")
 @format_option("table", "json")
 @pipeline_options
@@ -340,6 +346,7 @@ def evaluate_cli(
     ceiling: bool,
     enrichment: bool,
     enrich_gold: str,
+    enrich_pred: str | None,
     jobs: int,
     output_format: str,
     model: str | None,
@@ -353,7 +360,10 @@ def evaluate_cli(
     """
     if enrichment:
         gold_set = read_gold_set(enrich_gold)
-        articles = enrich_gold_articles(gold, gold_set, pipeline_settings(model, config, setting_overrides))
+        if enrich_pred:
+            gold_set, articles = annotated_articles(gold, gold_set, read_gold_set(enrich_pred))
+        else:
+            articles = enrich_gold_articles(gold, gold_set, pipeline_settings(model, config, setting_overrides))
         figures = score_enrichment(gold_set, articles)
         click.echo(json.dumps(figures, indent=2) if output_format == "json" else format_enrichment(figures), nl=output_format == "json")
         return

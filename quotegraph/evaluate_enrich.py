@@ -31,7 +31,7 @@ from quotegraph.config import Settings, override
 from quotegraph.enrich import enrich
 from quotegraph.errors import CorpusNotFound
 from quotegraph.ingest.brat import read_split
-from quotegraph.model import Article
+from quotegraph.model import Article, Entity, Speaker, Time
 
 GOLD_SET = Path(__file__).resolve().parent.parent / "evaluation" / "enrich" / "gold"
 NOT_COMPARED = re.compile(r"^(?:the|a|an)\s+|[.,’'`\"]")
@@ -60,14 +60,53 @@ def enrich_gold_articles(gold_dir: str | Path, gold_set: list[dict[str, Any]], s
     Raises:
         CorpusNotFound: an article of the gold set is missing from the PolNeAR split.
     """
+    articles = corpus_articles(gold_dir, gold_set)
+    steps = [s for s in settings["enrich"]["steps"] if s != "continuations"]
+    settings = override(settings, {"enrich.steps": steps})
+    return [enrich(article, settings) for article in articles]
+
+
+def annotated_articles(gold_dir: str | Path, gold_set: list[dict[str, Any]], second: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Article]]:
+    """Return the gold records a second annotation covers, and that annotation as articles.
+
+    Scored against the gold set in the enrichment's place (``score_enrichment``),
+    they measure how far two annotators agree: the most a system can be
+    expected to reach.
+
+    Raises:
+        CorpusNotFound: the second annotation covers no article of the gold set, or one is missing from the split.
+    """
+    labels = {record["article"]: record for record in second}
+    records = [record for record in gold_set if record["article"] in labels]
+    if not records:
+        raise CorpusNotFound("[Q105] the second annotation covers no article of the enrichment gold set")
+    articles = corpus_articles(gold_dir, records)
+    for article in articles:
+        other = labels[article.id]
+        article.entities = [Entity(id=e["id"], name=e["name"], type=e["type"], names=e["names"]) for e in other["entities"]]
+        by_id = {attribution.id: attribution for attribution in article.attributions}
+        for label in other["attributions"]:
+            attribution = by_id[label["id"]]
+            attribution.act = label["act"]
+            attribution.responds_to = label["responds_to"]
+            attribution.speaker = Speaker(entity=label["speaker"], type=label["type"], role=label["role"], affiliation=label["affiliation"])
+            time = label["time"]
+            attribution.time = Time(start=0, end=0, text=time["text"], value=time["value"], value_end=time.get("value_end")) if time else None
+    return records, articles
+
+
+def corpus_articles(gold_dir: str | Path, gold_set: list[dict[str, Any]]) -> list[Article]:
+    """Return the PolNeAR articles of the gold set's records, in their order, with the corpus's gold spans.
+
+    Raises:
+        CorpusNotFound: an article of the gold set is missing from the PolNeAR split.
+    """
     wanted = {record["article"] for record in gold_set}
     articles = {a.id: a for a in read_split(gold_dir) if a.id in wanted}
     missing = wanted - set(articles)
     if missing:
         raise CorpusNotFound(f"[Q103] {len(missing)} gold-set articles are not in {gold_dir}, e.g. {sorted(missing)[0]}")
-    steps = [s for s in settings["enrich"]["steps"] if s != "continuations"]
-    settings = override(settings, {"enrich.steps": steps})
-    return [enrich(articles[record["article"]], settings) for record in gold_set]
+    return [articles[record["article"]] for record in gold_set]
 
 
 def score_enrichment(gold_set: list[dict[str, Any]], articles: list[Article]) -> dict[str, Any]:
