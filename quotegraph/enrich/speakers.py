@@ -821,6 +821,7 @@ def possessor_affiliation(text: str, mention: Mention) -> str | None:
 
 
 PARTIES = {"republican", "democrat"}
+BODIES = {"committee", "subcommittee", "council", "board", "commission", "panel", "caucus", "court"}  # a seat "on" them
 PARTY_ADJECTIVES = {"republican", "democratic", "gop", "democrat", "state", "federal", "former", "u.s."}
 
 
@@ -960,12 +961,14 @@ def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:
     else:
         return None
     role, rest = words[: n + 1], words[n + 1 :]
-    if lowered[n] in PARTIES:
+    if lowered[n] in PARTIES and rest[:1] != ["on"]:
         return " ".join(role), None  # "Republican of South Carolina" is a party tag, no affiliation
     affiliation = None
     for k, word in enumerate(rest):
-        if word in ("for", "of", "at", "with", "to") and (affiliation := organisation_at(rest[k + 1 :])):
-            break
+        if word in ("for", "of", "at", "with", "to", "on") and (affiliation := organisation_at(rest[k + 1 :])):
+            if word != "on" or affiliation.split()[-1].lower() in BODIES:
+                break  # "the top Democrat on the House Intelligence Committee"; not "an expert on China"
+            affiliation = None
     if affiliation is None and rest[:1] == ["of"] and len(rest) > 1 and not rest[1][:1].isupper():
         role += rest[:2]
     return " ".join(role), affiliation

@@ -203,3 +203,20 @@ def test_a_request_whose_object_comes_between_cue_and_content_is_an_appeal():
 def test_a_source_head_ends_at_a_release_participle():
     assert source_head("A new Quinnipiac poll out Friday") == "A new Quinnipiac poll"
     assert source_head("the survey conducted by Gallup") == "the survey"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "expected"),
+    [
+        ("Rendell agreed that the rules should be modernized.", "Rendell", "agreed", "that the rules should be modernized", "confirm"),
+        ("Rendell agreed to debate in October.", "Rendell", "agreed", "to debate in October", "promise"),
+        ("Black Lawmakers Rip Trump As A Fraud.", "Black Lawmakers", "Rip", "Trump As A Fraud", "accuse"),
+        ("Allegations of fraud followed the deal.", None, "Allegations of", "fraud", "accuse"),
+        ("“It’s a dog whistle to all Americans,” Moore said.", "Moore", "said", "“It’s a dog whistle to all Americans,”", "accuse"),
+        ("The senators say other changes are needed.", "The senators", "say", "other changes are needed", "appeal"),
+        ("“There is a need for more oversight,” Ann Lee said.", "Ann Lee", "said", "“There is a need for more oversight,”", "appeal"),
+        ("Lee said that delay could be deadly.", "Lee", "said", "that delay could be deadly", "warn"),
+    ],
+)
+def test_cues_and_contents_of_the_held_out_kinds(text, source, cue, content, expected):
+    assert act(text, source, cue, content) == expected

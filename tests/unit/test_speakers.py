@@ -142,6 +142,9 @@ def test_every_speaker_entity_is_an_entity_of_the_article():
         ("NBC’s Dante Chinni", "Dante Chinni", None, "NBC"),
         ("Speaker of the House Newt Gingrich", "Newt Gingrich", "Speaker of the House", None),
         ("Ann Lee, who had breakfast with Vice President Joe Biden,", "Ann Lee", None, None),
+        ("Rep. Ann Lee, the top Democrat on the House Intelligence Committee,", "Ann Lee", "Rep.", "House Intelligence Committee"),
+        ("Ann Lee, a Korea scholar at the Brookings Institution,", "Ann Lee", "Korea scholar", "Brookings Institution"),
+        ("Ann Lee, an expert on China,", "Ann Lee", "expert", None),
     ],
 )
 def test_roles_and_affiliations_from_titles_appositions_and_possessives(source, name, role, affiliation):
