@@ -101,6 +101,7 @@ def add_speakers(article: Article, settings: Settings) -> Article:
 
 
 GENERIC = {"average", "typical", "ordinary", "everyday", "hypothetical"}
+NAMED_BEFORE = re.compile(r"(?:\b[A-Z][\w.’'-]*|\([A-Z][\w.]*-[\w.]+\)),\s*$")  # "Jim Clyburn, ", "(D-S.C.), "
 DESCRIPTION = re.compile(r"\b[Tt]he ((?:[A-Z][\w.-]+ |[a-z][\w-]+ ){0,3}([a-z][\w-]+))\b(?!\s+[A-Z])")
 
 
@@ -114,6 +115,8 @@ def described_people(article: Article, index: EntityIndex, resolved: dict[str, S
         at = bisect.bisect_right(quoted_starts, match.start()) - 1
         if at >= 0 and match.start() < quoted[at][1]:
             continue  # a speaker's words, not the article's: "Clinton is the superior candidate"
+        if NAMED_BEFORE.search(article.text, max(0, match.start() - 40), match.start()):
+            continue  # an apposition: "Rep. Jim Clyburn (D-S.C.), the assistant leader of …" describes the name before it
         written = match.group(1).split()
         # "the Vermont senator acknowledged that": the description ends at its role noun
         ends = [n for n, word in enumerate(written) if word.islower() and word in lex["role_nouns"]]

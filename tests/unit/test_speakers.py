@@ -428,3 +428,13 @@ def test_which_after_a_document_noun_is_a_document_that_reports():
     text = "Mr. Cole immersed himself in the scientific literature, which left little doubt that the planet was warming."
     attribution = enriched(text, [("which", "left little doubt", "that the planet was warming")]).attributions[0]
     assert (attribution.speaker.type, attribution.act) == ("document", "report")
+
+
+def test_an_apposition_describes_the_name_before_it_not_the_main_person():
+    text = (
+        "Donald Trump spoke on Friday. Trump said the matter was closed. Trump left. "
+        "“It is an insult,” added Rep. Jim Clyburn (D-S.C.), the assistant leader of the Democratic caucus. "
+        "Trump said nothing more."
+    )
+    article = enriched(text, [("Trump", "said", "the matter was closed"), ("Trump", "said", "nothing more")])
+    assert [a.speaker.role for a in article.attributions] == [None, None]
