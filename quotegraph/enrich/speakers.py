@@ -85,6 +85,8 @@ def add_speakers(article: Article, settings: Settings) -> Article:
             resolution.cluster = add_described(index, attribution.source, resolution)
         if resolution.cluster is not None and is_description(attribution.source, heads.get(attribution.id)):
             roles.setdefault(resolution.cluster, []).append((attribution.source.start, description_text(attribution.source.text), None))
+        elif resolution.cluster is not None and resolution.role:  # a lede's description named later
+            roles.setdefault(resolution.cluster, []).append((attribution.source.start, resolution.role, None))
         resolutions[attribution.id] = resolution
         resolved[attribution.id] = speaker_of(index, resolution, {})
     for start, cluster, description in described_people(article, index, resolved):
@@ -507,9 +509,11 @@ def identified_later(article: Article, index: EntityIndex, source: Span, head: s
     News often holds a name back ("A federal appeals court ruled Friday…", then
     "the U.S. Court of Appeals for the Sixth Circuit"): the first organisation
     after the source whose name holds the description's head noun, or person
-    whose title does, within ``LOOK_AHEAD`` characters.
+    whose title does, within ``LOOK_AHEAD`` characters; failing that, for a
+    person's role ("A former DNC chairman says…"), the first person named in a
+    source after it, who takes the description as role.
     """
-    if article.text.count("\n\n", 0, source.start) > 1:
+    if sum(1 for line in article.text[: source.start].split("\n")[:-1] if line.strip()) > 1:
         return Resolution()  # past the headline and the lede
     heads = same_role(head)
     for mention in index.within(source.end, source.end + LOOK_AHEAD):
@@ -520,6 +524,22 @@ def identified_later(article: Article, index: EntityIndex, source: Span, head: s
         words = title_words(mention.title or "") if entity.type == "person" else set(plain_key(entity.name).split())
         if heads & words:
             return Resolution(cluster=cluster)
+    if head in lexicon()["role_nouns"] and head not in lexicon()["anonymous_heads"]:
+        found = first_named_speaker(article, index, source.end, source.end + LOOK_AHEAD)
+        found.role = re.sub(r"^(?:[Aa]n?|[Tt]he) ", "", source.text) if found.cluster is not None else None
+        return found  # the description is the person's first role: "Former DNC chairman"
+    return Resolution()
+
+
+def first_named_speaker(article: Article, index: EntityIndex, start: int, end: int) -> Resolution:
+    """Return the first person named in a source between ``start`` and ``end``: who a lede's "A former DNC chairman says" turns out to be."""
+    for attribution in sorted(article.attributions, key=lambda a: a.source.start if a.source else len(article.text)):
+        if attribution.source is None or not start <= attribution.source.start < end:
+            continue
+        for mention in names_in(index, attribution.source):
+            cluster = index.cluster_of.get(id(mention))
+            if cluster is not None and index.clusters[cluster].type in ("person", "unknown"):
+                return Resolution(cluster=cluster)
     return Resolution()
 
 

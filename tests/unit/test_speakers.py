@@ -438,3 +438,21 @@ def test_an_apposition_describes_the_name_before_it_not_the_main_person():
     )
     article = enriched(text, [("Trump", "said", "the matter was closed"), ("Trump", "said", "nothing more")])
     assert [a.speaker.role for a in article.attributions] == [None, None]
+
+
+def test_a_lede_s_description_is_the_person_quoted_next_and_their_first_role():
+    text = (
+        "Former party chairman calls for a plan.\n\n"
+        "A former party chairman says the leaders should find a successor.\n\n"
+        "Don Fowler, who helmed the party from 1995 to 1997, said it was time. "
+        "A senior official said the plan was unlikely."
+    )
+    article = enriched(text, [
+        ("Former party chairman", "calls for", "a plan"),
+        ("A former party chairman", "says", "the leaders should find a successor"),
+        ("Don Fowler, who helmed the party from 1995 to 1997,", "said", "it was time"),
+        ("A senior official", "said", "the plan was unlikely"),
+    ])
+    assert names(article) == ["Don Fowler"] * 3 + [None]
+    assert [a.speaker.role for a in article.attributions[:3]] == ["Former party chairman"] * 3
+    assert article.attributions[3].speaker.type == "anonymous"
