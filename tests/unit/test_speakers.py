@@ -456,3 +456,10 @@ def test_a_lede_s_description_is_the_person_quoted_next_and_their_first_role():
     assert names(article) == ["Don Fowler"] * 3 + [None]
     assert [a.speaker.role for a in article.attributions[:3]] == ["Former party chairman"] * 3
     assert article.attributions[3].speaker.type == "anonymous"
+
+
+@pytest.mark.parametrize("agency", ["United States Citizenship and Immigration Services", "Immigration and Customs Enforcement"])
+def test_an_agency_name_with_and_is_one_organisation(agency):
+    text = f"The program grew fast. {agency} said the rules were clear."
+    speaker = enriched(text, [(agency, "said", "the rules were clear")]).attributions[0].speaker
+    assert (speaker.name, speaker.type) == (agency, "organization")
