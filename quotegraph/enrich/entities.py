@@ -225,16 +225,18 @@ def build_index(text: str, mentions: list[Mention], aliases: dict[str, tuple[str
             cluster.alias_type = alias[1]
         cluster_of[id(mention)] = by_key[key]
 
-    singles = []
+    singles, keyed = [], []
     for mention in names:
         alias = aliases.get(mention.text.lower()) or aliases.get(plain_key(mention.text))
         if alias:
-            add(mention, alias[0], alias)
+            keyed.append((mention, alias[0], alias))
         elif len(mention.text.split()) > 1:
-            key = person_key(mention.text) if mention.type == "person" else plain_key(mention.text)
-            add(mention, key)
+            keyed.append((mention, person_key(mention.text) if mention.type == "person" else plain_key(mention.text), None))
         else:
             singles.append(mention)
+    longer = longer_names({key for mention, key, _ in keyed if mention.type != "person"}, aliases)
+    for mention, key, alias in keyed:
+        add(mention, longer.get(key, key), alias)
     by_word = name_words(clusters)
     for mention in singles:
         cluster = join_single(mention, clusters, by_key, by_word)
@@ -246,6 +248,26 @@ def build_index(text: str, mentions: list[Mention], aliases: dict[str, tuple[str
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: m.start)
     return EntityIndex(mentions=mentions, clusters=clusters, cluster_of=cluster_of)
+
+
+def longer_names(keys: set[str], aliases: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Map an organisation's shorter name to the one longer name of the article it ends or abbreviates.
+
+    "Security Council" and "U.N. Security Council" are the "United Nations
+    Security Council" of the same article; a one-word name ("House" of "White
+    House") or one that ends two longer names ("National Committee") is left alone.
+    """
+    found = {}
+    for key in keys:
+        words = key.split()
+        expanded = " ".join([aliases.get(words[0], (words[0],))[0], *words[1:]])
+        if len(words) > 1 and expanded != key and expanded in keys:
+            found[key] = expanded
+    for key in keys - found.keys():
+        candidates = {found.get(other, other) for other in keys if other.endswith(" " + key)}
+        if len(key.split()) > 1 and len(candidates) == 1:
+            found[key] = candidates.pop()
+    return found
 
 
 def name_words(clusters: list[Cluster]) -> dict[str, list[int]]:

@@ -245,9 +245,9 @@ def name_end(text: str, words: Words, tokens: list[str], first: int) -> int:
         elif CAPITALISED.match(token) and lower not in lex["not_names"] and "\n" not in text[words.ends[j - 1] : words.starts[j]]:
             last = j
         elif lower in lex["name_joiners"] and (
-            j + 1 < len(tokens) and CAPITALISED.match(tokens[j + 1])
+            j + 1 < len(tokens) and CAPITALISED.match(tokens[j + 1]) and tokens[j + 1].lower() not in lex["not_names"]
             or j + 2 < len(tokens) and tokens[j + 1] in ("a", "the") and CAPITALISED.match(tokens[j + 2])
-        ):
+        ):  # not "… Council on Friday"
             skip = 1 if CAPITALISED.match(tokens[j + 1]) else 2  # "Committee for a Responsible Federal Budget"
             joined = name_end(text, words, tokens, j + skip)
             head_before = any(t.lower() in lex["organization_heads"] for t in tokens[first : j])

@@ -85,6 +85,8 @@ def test_variants_of_an_organisation_are_one_entity():
         ("ISIS", "the Islamic State"),  # other names from the alias list
         ("The United States", "American"),  # a country and its demonym
         ("U.S.", "the United States"),
+        ("The United Nations Security Council", "The Security Council"),  # the name it ends
+        ("The United Nations Security Council", "The U.N. Security Council"),  # an abbreviated part
     ],
 )
 def test_aliases_merge(first, second):
@@ -463,3 +465,23 @@ def test_an_agency_name_with_and_is_one_organisation(agency):
     text = f"The program grew fast. {agency} said the rules were clear."
     speaker = enriched(text, [(agency, "said", "the rules were clear")]).attributions[0].speaker
     assert (speaker.name, speaker.type) == (agency, "organization")
+
+
+def test_a_name_that_ends_two_longer_ones_stays_apart():
+    text = (
+        "The Democratic National Committee said cases were rising. The Republican National Committee said more would follow. "
+        "The National Committee said nothing."
+    )
+    article = enriched(text, [
+        ("The Democratic National Committee", "said", "cases were rising"),
+        ("The Republican National Committee", "said", "more would follow"),
+        ("The National Committee", "said", "nothing"),
+    ])
+    assert len({a.speaker.entity for a in article.attributions}) == 3
+
+
+def test_a_day_after_on_does_not_join_an_organisation_s_name():
+    text = "Outrage.\n\nThe United Nations Security Council on Friday condemned the nuclear test."
+    article = enriched(text, [("The United Nations Security Council", "condemned", "the nuclear test")])
+    assert article.attributions[0].speaker.name == "United Nations Security Council"
+    assert article.attributions[0].speaker.type == "organization"
