@@ -162,7 +162,7 @@ def mentions_in_quotes(article: Article, index: EntityIndex) -> set[int]:
     writer's words around it holds ("described Democratic presidential nominee
     Hillary Clinton as a “disgrace”").
     """
-    marks = quotations(tokenize(article.text))
+    marks = quotations(article.ext.get("words") or tokenize(article.text))  # the pipeline's words, where it ran
     inside = set()
     for attribution in article.attributions:
         for start, end in attribution.content.pieces:
