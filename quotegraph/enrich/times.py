@@ -194,6 +194,8 @@ DATED_EVENT = re.compile(
 ANCHORED = re.compile(
     rf"\b(?P<offset>(?i:(?:the\s+)?(?:day|night)\s+(?:before|after)|after))\s+the\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>{EVENT})\b"
 )
+# What lies between two coordinated cues after the first one's content: " and", ", and then".
+AND_THEN = re.compile(r"[\s,]*\band\b(?:\s+then|\s+also)?\s*")
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The release date of a document source: "a poll released Friday", "a report published in June".
@@ -244,7 +246,20 @@ def add_times(article: Article, settings: Settings) -> Article:
             for piece in other.content.pieces
         ]
         attribution.time = time_of(article.text, attribution, article.date, ends, others, events)
+    for first, second in zip(article.attributions, article.attributions[1:]):
+        if second.time is None and first.time is not None and shares_subject(article.text, first, second, ends):
+            second.time = first.time  # "The council on Friday condemned the test and pledged to impose sanctions"
     return article
+
+
+def shares_subject(text: str, first: Attribution, second: Attribution, ends: list[int]) -> bool:
+    """Is ``second``'s cue a verb coordinated with ``first``'s, in the same sentence and with the same source?"""
+    if first.source is None or second.source is None or first.cue is None or second.cue is None:
+        return False
+    if (first.source.start, first.source.end) != (second.source.start, second.source.end) or second.cue.start < first.cue.end:
+        return False
+    between = text[max(first.cue.end, first.content.end) : second.cue.start]
+    return bisect_left(ends, first.cue.end) == bisect_left(ends, second.cue.start) and AND_THEN.fullmatch(between) is not None
 
 
 def anchor_of(attribution: Attribution) -> Span:

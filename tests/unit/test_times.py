@@ -363,3 +363,18 @@ def test_a_day_of_a_clause_and_an_undated_event_are_no_times(text, content):
 def test_a_when_clause_after_a_future_cue_is_no_time():
     text = "Her supporters will work to call for amendments when the draft goes to the full committee in Orlando on Friday."
     assert timed(text, "Her supporters", "to call for", "amendments") is None
+
+
+def test_a_coordinated_cue_of_the_same_source_shares_its_time():
+    def times(text: str, second_source: str) -> list[str | None]:
+        first = Attribution(id="a1", source=span(text, "The council"), cue=span(text, "made a strong condemnation of"),
+                            content=span(text, "North Korea's latest nuclear test"))
+        source = first.source if second_source == "The council" else span(text, second_source)
+        second = Attribution(id="a2", source=source, cue=span(text, "pledged"), content=span(text, "to impose sanctions"))
+        article = add_times(Article(id="t", text=text, date=MONDAY, attributions=[first, second]), {})
+        return [a.time.value if a.time else None for a in article.attributions]
+
+    text = "The council on Friday made a strong condemnation of North Korea's latest nuclear test and pledged to impose sanctions."
+    assert times(text, "The council") == ["2021-10-29"] * 2
+    text = "The council on Friday made a strong condemnation of North Korea's latest nuclear test. Its chair pledged to impose sanctions."
+    assert times(text, "Its chair") == ["2021-10-29", None]
