@@ -81,6 +81,7 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("Rendell agreed to debate in October.", "Rendell", "agreed", "to debate in October", "promise"),
         ("Black Lawmakers Rip Trump As A Fraud.", "Black Lawmakers", "Rip", "Trump As A Fraud", "accuse"),
         ("Allegations of fraud followed the deal.", None, "Allegations of", "fraud", "accuse"),
+        ("The president declined to threaten Moscow.", "The president", "declined", "to threaten Moscow", "deny"),
     ],
 )
 def test_specific_cues_decide(text, source, cue, content, expected):
@@ -99,6 +100,13 @@ def test_specific_cues_decide(text, source, cue, content, expected):
 )
 def test_media_and_documents_report(text, cue, expected):
     assert act(text, "The Times", cue, "that the deal was off", speaker_type="media") == expected
+
+
+def test_rules_and_the_media_as_sources_report():
+    text = "The party's rules empower the committee to name a candidate."
+    assert act(text, "The party's rules", "empower", "the committee to name a candidate") == "report"
+    text = "State news media claimed the test was a success."
+    assert act(text, "State news media", "claimed", "the test was a success") == "report"
 
 
 def test_reporting_by_a_person_is_a_statement():
@@ -135,6 +143,7 @@ def test_without_a_speaker_the_source_text_reads_as_media():
         ('"We remain committed to the refugees," he said.', "We remain committed to the refugees,", "promise"),
         ('"I need to think about it," he said.', "I need to think about it,", "statement"),
         ("He said he will veto the bill.", "he will veto the bill", "promise"),
+        ("He said she’ll continue her march later this week.", "she’ll continue her march later this week", "promise"),
         ("He said he would consider it an insult.", "he would consider it an insult", "statement"),
         ('"I think Cole and all candidates should do so," he said.', "I think Cole and all candidates should do so,", "appeal"),
         ('"Candidate Cole should release his returns," he said.', "Candidate Cole should release his returns,", "appeal"),
