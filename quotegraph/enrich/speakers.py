@@ -25,7 +25,8 @@ director for the National Security Council", "the Rev. Peter Wherry, of
 Mayfield Baptist Church,"), an organisation's possessive before it ("NBC's
 Dante Chinni"), or the source's own description for unnamed sources. The
 first role the article gives is kept, and the first affiliation, which may come
-from a later mention than the role.
+from a later mention than the role. A former post ("former CIA Director", "who
+served as …") gives a role but no affiliation.
 """
 
 from __future__ import annotations
@@ -756,6 +757,7 @@ APPOSITION = re.compile(
     r"^, (?:(?:a|an|the|who is|who was|is|who serves as|who served as|who is also|who was also) )?"
     r"(?!(?:who|whom|whose|which|that) )([^,;()“”\"]{2,120}?)(?:,|(?<!\b[A-Z])\.(?:\s|$)|;| who | said| says| told|$)"
 )
+PAST_POST = re.compile(r"^, who (?:served as|was)\b")
 POSSESSOR_BEFORE = re.compile(r"\b((?:[A-Z](?:[\w&-]|\.(?=\w))*\s+){0,3}[A-Z](?:[\w&-]|\.(?=\w))*)['’]s\s+$")
 
 
@@ -965,7 +967,10 @@ def apposition_role(text: str, index: EntityIndex, mention: Mention) -> tuple[st
     if words[:1] in (["of"], ["from"], ["at"], ["with"]):  # "the Rev. Peter Wherry, of Mayfield Baptist Church,"
         affiliation = organisation_at(words[1:])
         return (None, affiliation) if affiliation else None
-    return role_and_affiliation(words)
+    found = role_and_affiliation(words)
+    if found and PAST_POST.match(after):
+        return found[0], None  # "who served as general chairman of the DNC": a former post, no affiliation
+    return found
 
 
 def role_and_affiliation(words: list[str]) -> tuple[str, str | None] | None:

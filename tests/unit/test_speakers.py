@@ -138,7 +138,8 @@ def test_every_speaker_entity_is_an_entity_of_the_article():
         ("Quentin Kidd, a political scientist at Christopher Newport University in his district,", "Quentin Kidd", "political scientist", "Christopher Newport University"),
         ("Minyon Moore, a senior adviser to the Clinton campaign,", "Minyon Moore", "senior adviser", "Clinton campaign"),
         ("Rep. Greg Meeks (D-N.Y.), chairman of the Congressional Black Caucus PAC,", "Greg Meeks", "Rep.", "Congressional Black Caucus PAC"),
-        ("Victor Cha, who served as Asia director for the National Security Council under President Bush,", "Victor Cha", "Asia director", "National Security Council"),
+        ("Victor Cha, who served as Asia director for the National Security Council under President Bush,", "Victor Cha", "Asia director", None),  # a former post
+        ("Ann Lee, who is Asia director for the National Security Council,", "Ann Lee", "Asia director", "National Security Council"),
         ("the Rev. Peter Wherry, of Mayfield Memorial Baptist Church,", "Peter Wherry", "Rev.", "Mayfield Memorial Baptist Church"),
         ("Virginia AFL-CIO President Doris Crouse-Mays", "Doris Crouse-Mays", "President", "Virginia AFL-CIO"),
         ("NBC’s Dante Chinni", "Dante Chinni", None, "NBC"),
