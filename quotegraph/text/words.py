@@ -72,10 +72,17 @@ def word_shape(word: str) -> int:
     return SHAPE_ID["other"]
 
 
+# A quotation in curly single marks ("Rip Trump As A ‘Disgusting Fraud.’"): an opening mark before a word, and
+# the first closing mark after it, within the paragraph, that no letter follows (not the apostrophe of "don’t").
+SINGLE_QUOTED = re.compile(r"(?<![\w’'])‘(?=\w)[^\n‘’]{0,200}(?:’\w[^\n‘’]{0,200})*’(?!\w)")
+
+
 def tokenize(text: str) -> Words:
     """Return the words of ``text`` with offsets and features, in one pass."""
     starts, ends, shapes, context = [], [], [], []
     inside = False
+    single = [(m.start(), m.end()) for m in SINGLE_QUOTED.finditer(text)] if "‘" in text else []
+    in_single = 0  # index of the next single-quoted span
     paragraph_start = True
     previous_end = 0
     for match in WORD.finditer(text):
@@ -95,6 +102,10 @@ def tokenize(text: str) -> Words:
             opens = not inside and (word == '"' or doubled or (shape == SHAPE_ID["open_quote"] and word != "‘"))
             inside = inside or opens
             quoted = int(inside)
+        while in_single < len(single) and single[in_single][1] <= start:
+            in_single += 1
+        if in_single < len(single) and single[in_single][0] <= start:
+            quoted = 1
         starts.append(start)
         ends.append(end)
         shapes.append(shape)

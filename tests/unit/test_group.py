@@ -167,3 +167,10 @@ def test_doubled_quotation_marks_make_a_direct_quote():
     words, runs = tag(text, [("source", "Mr. Trump", False), ("cue", "said", False), ("content", "''That makes me smart''", False)])
     [attribution] = group(words, runs)
     assert attribution.kind == "direct"
+
+
+def test_a_headline_quote_in_single_marks_is_mixed():
+    text = "Lawmakers Rip Trump As A ‘Disgusting Fraud.’"
+    words, runs = tag(text, [("source", "Lawmakers", False), ("cue", "Rip", False), ("content", "Trump As A ‘Disgusting Fraud.’", False)])
+    [attribution] = group(words, runs)
+    assert attribution.kind == "mixed"

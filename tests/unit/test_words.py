@@ -55,3 +55,8 @@ def test_doubled_marks_quote_like_double_quotes():
     assert inside[9:12] == [("'", 1), ("'", 1), ("and", 0)]
     assert [w for w, q in inside if q] == ["'", "'", "That", "makes", "me", "smart", ",", "'", "'", "`", "`", "yes", "'", "'"]
     assert [text[a:b] for a, b in quotations(words)] == ["''That makes me smart,''", "``yes''"]
+
+
+def test_curly_single_marks_quote_but_apostrophes_do_not():
+    text = "Lawmakers Rip Trump As A ‘Disgusting Fraud.’\n\nThe voters’ choice is ‘a don’t-miss event’, they said. It’s over."
+    assert [text[a:b] for a, b in quotations(tokenize(text))] == ["‘Disgusting Fraud.’", "‘a don’t-miss event’"]
