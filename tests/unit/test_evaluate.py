@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from quotegraph.errors import BadInput
+from quotegraph.errors import BadInput, CorpusNotFound
 from quotegraph.evaluate import evaluate, format_report, read_predictions, score
+from quotegraph.evaluate_enrich import annotated_articles
 from quotegraph.ingest.brat import read_split, to_ann
 from quotegraph.model import Article, Attribution, Span
 
@@ -333,3 +334,10 @@ def test_polnear_dev_scored_against_itself_is_perfect(tmp_path: Path) -> None:
     for article in gold:
         (tmp_path / f"{article.id}.json").write_text(json.dumps(article.to_json()), encoding="utf-8")
     assert_perfect(score(gold, read_predictions(tmp_path, texts)))
+
+
+def test_a_second_annotation_of_other_articles_is_refused(tmp_path: Path) -> None:
+    gold_set = [{"article": "a", "date": None, "entities": [], "attributions": []}]
+    other = [{"article": "b", "date": None, "entities": [], "attributions": []}]
+    with pytest.raises(CorpusNotFound, match="Q105"):
+        annotated_articles(tmp_path, gold_set, other)
