@@ -486,3 +486,17 @@ def test_a_day_after_on_does_not_join_an_organisation_s_name():
     article = enriched(text, [("The United Nations Security Council", "condemned", "the nuclear test")])
     assert article.attributions[0].speaker.name == "United Nations Security Council"
     assert article.attributions[0].speaker.type == "organization"
+
+
+def test_a_first_name_gives_gender_to_a_pronoun_s_referent():
+    text = (
+        "Don Fowler, who helmed the party during Bill Clinton’s presidency, said a plan was needed. "
+        "Fowler said the party would be mistaken to wait. The party's rules allow a replacement but give few guidelines. "
+        "“It is something you would be a fool not to prepare for,” he said."
+    )
+    article = enriched(text, [
+        ("Fowler", "said", "the party would be mistaken to wait"),
+        ("The party's rules", "allow", "a replacement"),
+        ("he", "said", "“It is something you would be a fool not to prepare for,”"),
+    ])
+    assert names(article)[2] == "Don Fowler"
