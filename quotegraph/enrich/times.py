@@ -105,10 +105,16 @@ YEAR = r"(?:19|20)\d\d\b"
 DAY_RANGE = r"(?:\s*[-–]\s*|\s+(?:and|to|through|until)\s+)"
 PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 
-# The counts "N days ago" may start with.
-NUMBER_WORDS = {"a": 1, "an": 1} | {
-    word: n for n, word in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)
-}
+# The counts "N days ago" may start with: "a", "two", "twelve", "twenty-two".
+UNITS = "one two three four five six seven eight nine".split()
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = (
+    {"a": 1, "an": 1}
+    | {word: n for n, word in enumerate(UNITS, 1)}
+    | {word: n for n, word in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 10)}
+    | {word: 10 * n for n, word in enumerate(TENS, 2)}
+    | {f"{ten}-{unit}": 10 * n + m for n, ten in enumerate(TENS, 2) for m, unit in enumerate(UNITS, 1)}
+)
 
 EXPRESSIONS = {
     # "Sept. 12", "Monday, Oct. 5, 2016", "March 3 and 4", "3 March", "3rd of March"
@@ -130,7 +136,7 @@ EXPRESSIONS = {
     # "2012" (after "in")
     "year": YEAR,
     # "two days ago", "a week ago", "eight years ago"
-    "ago": rf"(?i:(?:{'|'.join(NUMBER_WORDS)}|\d{{1,2}})\s+(?:day|week|month|year)s?\s+ago)\b",
+    "ago": rf"(?<![\w-])(?i:(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}|\d{{1,2}})\s+(?:day|week|month|year)s?\s+ago)\b",
     # "Labor Day", "on Thanksgiving", "in a Memorial Day speech"
     "holiday": r"(?:New\s+Year['’]s\s+(?:Day|Eve)|Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day|Presidents['’]?\s+Day"
     r"|Memorial\s+Day|Independence\s+Day|Fourth\s+of\s+July|Labor\s+Day|Columbus\s+Day|Election\s+Day"
@@ -198,8 +204,11 @@ ANCHORED = re.compile(
 AND_THEN = re.compile(r"[\s,]*\band\b(?:\s+then|\s+also)?\s*")
 # A possessive after an expression: "Monday's", "this year’s".
 POSSESSIVE_AFTER = re.compile(r"['’]s\b")
-# The release date of a document source: "a poll released Friday", "a report published in June".
-RELEASED = re.compile(r"\b(?:" + "|".join(sorted(lexicon()["release_participles"])) + r")\s+(?:(?:on|in)\s+)?$")
+# The release date of a document source: "a poll released Friday", "a report published in June",
+# "a report released by the Department of Veterans Affairs last month".
+RELEASED = re.compile(
+    r"\b(?:" + "|".join(sorted(lexicon()["release_participles"])) + r")\s+(?:by\s+[^,;.]{1,80}?\s+)?(?:(?:on|in)\s+)?$"
+)
 
 # A phrase that ends in the expression and puts the statement before or after it.
 NOT_AT_PHRASE = re.compile(r"\b(?i:after|before|since|until|ahead\s+of|up\s+to)\b[^,;:]*$")

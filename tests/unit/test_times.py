@@ -290,6 +290,8 @@ def test_the_release_date_of_a_document_source_is_its_time():
     assert time_of_poll("Ames leads, according to a Daily Ledger poll released Friday.",
                         "a Daily Ledger poll released Friday").value == "2021-10-29"
     assert time_of_poll("Ames leads, according to a poll taken Friday.", "a poll taken Friday").value == "2021-10-29"
+    source = "a report released by the Department of Veterans Affairs last month"
+    assert time_of_poll(f"Ames leads, according to {source}.", source).value == "2021-10-01"
     assert time_of_poll("Ames leads, according to a poll of voters who moved on Friday.",
                         "a poll of voters who moved on Friday") is None
 
@@ -378,3 +380,7 @@ def test_a_coordinated_cue_of_the_same_source_shares_its_time():
     assert times(text, "The council") == ["2021-10-29"] * 2
     text = "The council on Friday made a strong condemnation of North Korea's latest nuclear test. Its chair pledged to impose sanctions."
     assert times(text, "Its chair") == ["2021-10-29", None]
+
+
+def test_a_compound_number_counts_back_whole():
+    assert timed("Twenty-two years ago, the Times hailed Ames as a winner.", "the Times", "hailed", "Ames as a winner").value == "1999-01-01"
