@@ -82,6 +82,11 @@ def act(text: str, source: str | None, cue: str | None, content: str, speaker_ty
         ("Black Lawmakers Rip Trump As A Fraud.", "Black Lawmakers", "Rip", "Trump As A Fraud", "accuse"),
         ("Allegations of fraud followed the deal.", None, "Allegations of", "fraud", "accuse"),
         ("The president declined to threaten Moscow.", "The president", "declined", "to threaten Moscow", "deny"),
+        ("Britain has long blocked any such discussion.", "Britain", "has long blocked", "any such discussion", "deny"),
+        ("The council is dedicated to taking action.", "The council", "is dedicated", "to taking action", "promise"),
+        ("Joseph loves the school her daughter attends.", "Joseph", "loves", "the school her daughter attends", "belief"),
+        ("Holt pressed him on how he would bring jobs back.", "Holt", "pressed him on", "how he would bring jobs back", "question"),
+        ("The campaign starts to look like a simulation.", "The campaign", "to look like", "a simulation", "statement"),
     ],
 )
 def test_specific_cues_decide(text, source, cue, content, expected):
